@@ -1,0 +1,131 @@
+import path from "node:path";
+import { envSchema, type Env, requiredSecrets } from "./schema";
+
+export type SecretKey = (typeof requiredSecrets)[number];
+
+/** A configuration problem; the message names every offending key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface AppConfig {
+  demo: boolean;
+  dataDir: string;
+  logLevel: Env["LOG_LEVEL"];
+  cityName: string;
+  portal: { url: string; port: number; authSecret: string };
+  database: { url: string; embedded: boolean; pglitePort: number };
+  matrix: {
+    serverName: string;
+    homeserverUrl: string;
+    synapseDatabaseUrl: string | undefined;
+    registrationSharedSecret: string;
+  };
+  appservice: {
+    id: string;
+    port: number;
+    url: string;
+    userPrefix: string;
+    asToken: string;
+    hsToken: string;
+  };
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+    synapseClientId: string;
+    synapseClientSecret: string;
+    scopes: string[];
+    subjectClaim: string;
+  };
+  devIdp: { port: number };
+  jitsi: { domain: string };
+}
+
+/**
+ * Parses the environment once. `need` lists the secrets this process cannot
+ * run without; the others read as "" so a process never sees a secret it
+ * does not use by accident.
+ */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  need: readonly SecretKey[] = [],
+): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const missing = need.filter((k) => !e[k]);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((k) => `${k}: is required and has no default`));
+  }
+  const s = (k: SecretKey) => e[k] ?? "";
+
+  return {
+    demo: e.STADTFUNK_DEMO,
+    dataDir: path.resolve(e.STADTFUNK_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    cityName: e.CITY_NAME,
+    portal: { url: e.PORTAL_URL, port: e.PORTAL_PORT, authSecret: s("AUTH_SECRET") },
+    database: {
+      url: e.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${e.PGLITE_PORT}/postgres`,
+      embedded: e.DATABASE_URL === undefined,
+      pglitePort: e.PGLITE_PORT,
+    },
+    matrix: {
+      serverName: e.MATRIX_SERVER_NAME,
+      homeserverUrl: e.MATRIX_HOMESERVER_URL,
+      synapseDatabaseUrl: e.SYNAPSE_DATABASE_URL,
+      registrationSharedSecret: s("MATRIX_REGISTRATION_SHARED_SECRET"),
+    },
+    appservice: {
+      id: e.APPSERVICE_ID,
+      port: e.APPSERVICE_PORT,
+      url: e.APPSERVICE_URL,
+      userPrefix: e.APPSERVICE_USER_PREFIX,
+      asToken: s("APPSERVICE_AS_TOKEN"),
+      hsToken: s("APPSERVICE_HS_TOKEN"),
+    },
+    oidc: {
+      issuer: e.OIDC_ISSUER,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: s("OIDC_CLIENT_SECRET"),
+      synapseClientId: e.OIDC_SYNAPSE_CLIENT_ID,
+      synapseClientSecret: s("OIDC_SYNAPSE_CLIENT_SECRET"),
+      scopes: e.OIDC_SCOPES.split(/\s+/).filter(Boolean),
+      subjectClaim: e.OIDC_SUBJECT_CLAIM,
+    },
+    devIdp: { port: e.DEV_IDP_PORT },
+    jitsi: { domain: e.JITSI_DOMAIN },
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration; the only place that reads process.env. */
+export function loadConfig(need: readonly SecretKey[] = []): AppConfig {
+  cached ??= parseConfig(process.env, need);
+  return cached;
+}
+
+/** For command-line entry points: print the problem without a stack trace and exit 1. */
+export function loadConfigOrExit(need: readonly SecretKey[] = []): AppConfig {
+  try {
+    return loadConfig(need);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
