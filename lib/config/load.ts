@@ -13,6 +13,8 @@ export class ConfigError extends Error {
 
 export interface AppConfig {
   demo: boolean;
+  /** Set by the tooling (next dev sets "development"), not by operators. */
+  isDevelopment: boolean;
   dataDir: string;
   logLevel: Env["LOG_LEVEL"];
   cityName: string;
@@ -72,6 +74,7 @@ export function parseConfig(
 
   return {
     demo: e.STADTFUNK_DEMO,
+    isDevelopment: env.NODE_ENV === "development",
     dataDir: path.resolve(e.STADTFUNK_DATA_DIR),
     logLevel: e.LOG_LEVEL,
     cityName: e.CITY_NAME,

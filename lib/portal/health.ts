@@ -1,0 +1,12 @@
+import { checkHealth, httpProbe, type HealthReport } from "../health/check-health";
+import { pingDb } from "../db/client";
+import { portalRuntime } from "./runtime";
+
+export async function portalHealth(): Promise<HealthReport> {
+  const { config, db } = portalRuntime();
+  return checkHealth({
+    homeserver: httpProbe(`${config.matrix.homeserverUrl}/_matrix/client/versions`),
+    database: () => pingDb(db),
+    identityProvider: httpProbe(`${config.oidc.issuer}/.well-known/openid-configuration`),
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * Security headers (CSP with a per-request nonce, Permissions-Policy) are set
+ * in proxy.ts, since they depend on the validated configuration.
+ * @type {import('next').NextConfig}
+ */
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Server-only packages stay external so Node loads them as they are published.
+  serverExternalPackages: ["pino", "pg", "matrix-bot-sdk", "oidc-provider", "@electric-sql/pglite"],
+  typedRoutes: false,
+};
+
+export default nextConfig;
