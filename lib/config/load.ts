@@ -112,6 +112,11 @@ export function parseConfig(
   };
 }
 
+/** A copy of the environment, for orchestration that passes it on to child processes. */
+export function environmentSnapshot(): Record<string, string | undefined> {
+  return { ...process.env };
+}
+
 let cached: AppConfig | undefined;
 
 /** The process-wide configuration; the only place that reads process.env. */

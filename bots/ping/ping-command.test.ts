@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import type { MessageContent } from "../shared/replies";
+import { handlePingCommand, PONG_TEXT } from "./ping-command";
+
+describe("handlePingCommand", () => {
+  it("answers with a notice that replies to the command", async () => {
+    const sent: [string, MessageContent][] = [];
+    const messenger = {
+      sendMessage: async (roomId: string, content: MessageContent) => {
+        sent.push([roomId, content]);
+        return "$pong";
+      },
+    };
+    const event = {
+      type: "m.room.message" as const,
+      event_id: "$cmd",
+      room_id: "!room:stadt.test",
+      sender: "@anna:stadt.test",
+      origin_server_ts: 1,
+      content: { msgtype: "m.text" as const, body: "!ping" },
+    };
+    await handlePingCommand({ roomId: "!room:stadt.test", event, command: { name: "ping", args: [] } }, messenger);
+    expect(sent).toEqual([
+      [
+        "!room:stadt.test",
+        {
+          msgtype: "m.notice",
+          body: PONG_TEXT,
+          "m.relates_to": { "m.in_reply_to": { event_id: "$cmd" } },
+          "m.mentions": {},
+        },
+      ],
+    ]);
+    expect(PONG_TEXT).toMatch(/^Pong/);
+  });
+});

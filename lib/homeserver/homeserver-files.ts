@@ -1,0 +1,54 @@
+import { stringify } from "yaml";
+import type { AppConfig } from "../config/load";
+import { buildAppserviceRegistration } from "../matrix/appservice-registration";
+import { buildSynapseLogConfig, renderSynapseLogConfig } from "./log-config";
+import { buildSynapseConfig, renderSynapseConfig } from "./synapse-config";
+import { synapsePaths } from "./synapse-process";
+
+export interface HomeserverFiles {
+  configYaml: string;
+  appserviceRegistrationYaml: string;
+  logConfigYaml: string;
+  port: number;
+}
+
+/**
+ * The homeserver's files, generated from the same configuration the portal and
+ * the bots read, so the three cannot disagree (server name, tokens, SSO client).
+ */
+export function homeserverFilesFromConfig(
+  config: AppConfig,
+  opts: { dataDir: string; bcryptRounds?: number },
+): HomeserverFiles {
+  const paths = synapsePaths(opts.dataDir);
+  const url = new URL(config.matrix.homeserverUrl);
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const synapse = buildSynapseConfig({
+    serverName: config.matrix.serverName,
+    publicBaseUrl: config.matrix.homeserverUrl,
+    port,
+    dataDir: opts.dataDir,
+    databaseUrl: config.matrix.synapseDatabaseUrl,
+    registrationSharedSecret: config.matrix.registrationSharedSecret,
+    appserviceRegistrationPaths: [paths.appserviceRegistration],
+    oidc: config.oidc.synapseClientSecret
+      ? {
+          issuer: config.oidc.issuer,
+          clientId: config.oidc.synapseClientId,
+          clientSecret: config.oidc.synapseClientSecret,
+          scopes: config.oidc.scopes,
+          subjectClaim: config.oidc.subjectClaim,
+          idpName: config.cityName,
+        }
+      : undefined,
+    ssoClientWhitelist: [`${config.portal.url}/`],
+    logConfigPath: paths.logConfig,
+    bcryptRounds: opts.bcryptRounds,
+  });
+  return {
+    configYaml: renderSynapseConfig(synapse),
+    appserviceRegistrationYaml: stringify(buildAppserviceRegistration(config)),
+    logConfigYaml: renderSynapseLogConfig(buildSynapseLogConfig({ logFile: paths.logFile })),
+    port,
+  };
+}

@@ -1,0 +1,121 @@
+import { Preset, RoomEvent, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startBots, type RunningBots } from "../../bots/main";
+import { captureLogger } from "../../bots/shared/capture-logger";
+import { parseConfig, type AppConfig } from "../../lib/config/load";
+import { createLogger } from "../../lib/log";
+import { createStartedUser } from "./setup/matrix-users";
+
+function botsConfig(): AppConfig {
+  const env = {
+    STADTFUNK_DATA_DIR: inject("dataDir"),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    MATRIX_SERVER_NAME: inject("serverName"),
+    MATRIX_HOMESERVER_URL: inject("homeserverUrl"),
+    MATRIX_REGISTRATION_SHARED_SECRET: inject("registrationSharedSecret"),
+    APPSERVICE_ID: inject("appserviceId"),
+    APPSERVICE_PORT: String(inject("appservicePort")),
+    APPSERVICE_URL: inject("appserviceUrl"),
+    APPSERVICE_USER_PREFIX: inject("userPrefix"),
+    APPSERVICE_AS_TOKEN: inject("asToken"),
+    APPSERVICE_HS_TOKEN: inject("hsToken"),
+  };
+  return parseConfig(env, ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"]);
+}
+
+/** Every timeline event the client sees, so a test can wait for one or assert that none came. */
+function recordTimeline(client: MatrixClient): MatrixEvent[] {
+  const seen: MatrixEvent[] = [];
+  client.on(RoomEvent.Timeline, (event) => {
+    seen.push(event);
+  });
+  return seen;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+function isReplyTo(event: MatrixEvent, eventId: string): boolean {
+  const relation = event.getContent()["m.relates_to"] as { "m.in_reply_to"?: { event_id?: string } } | undefined;
+  return relation?.["m.in_reply_to"]?.event_id === eventId;
+}
+
+describe("bots: !ping against a real Synapse", () => {
+  const config = botsConfig();
+  const logger = createLogger("bots", config.logLevel);
+  let bots: RunningBots | undefined;
+  let staff: Awaited<ReturnType<typeof createStartedUser>>;
+  let timeline: MatrixEvent[];
+  let roomId: string;
+
+  beforeAll(async () => {
+    bots = await startBots(config, logger);
+    staff = await createStartedUser({ displayname: "Anna Amt" });
+    timeline = recordTimeline(staff.client);
+  });
+
+  afterAll(async () => {
+    staff?.client.stopClient();
+    await bots?.stop();
+  });
+
+  it("answers GET /health on the appservice port", async () => {
+    const res = await fetch(`http://127.0.0.1:${config.appservice.port}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("joins when a local user invites it and carries its display name", async () => {
+    const botUserId = bots!.botUserId;
+    expect(botUserId).toBe(`@${config.appservice.userPrefix}bot:${config.matrix.serverName}`);
+    ({ room_id: roomId } = await staff.client.createRoom({ preset: Preset.PrivateChat, name: "Ping-Test" }));
+    await staff.client.invite(roomId, botUserId);
+    await waitFor("the bot to join", async () => {
+      const { joined } = await staff.client.getJoinedRoomMembers(roomId);
+      return joined[botUserId];
+    });
+    const profile = await staff.client.getProfileInfo(botUserId);
+    expect(profile.displayname).toBe("Stadtfunk");
+  });
+
+  it("replies to !ping with a notice that points at the command", async () => {
+    const { event_id: pingId } = await staff.client.sendTextMessage(roomId, "!ping");
+    const reply = await waitFor("the pong reply", () => timeline.find((e) => isReplyTo(e, pingId)));
+    expect(reply.getSender()).toBe(bots!.botUserId);
+    expect(reply.getType()).toBe("m.room.message");
+    expect(reply.getContent().msgtype).toBe("m.notice");
+    expect(reply.getContent().body).toMatch(/^Pong/);
+  });
+
+  it("does not answer a !ping sent while it was down, after the homeserver re-delivers it", async () => {
+    await bots!.stop();
+    // Synapse cannot deliver this one now; it keeps the transaction and retries after the restart.
+    const { event_id: oldPingId } = await staff.client.sendTextMessage(roomId, "!ping");
+    await new Promise((r) => setTimeout(r, 300));
+
+    const restarted = captureLogger("debug");
+    bots = await startBots(config, restarted.logger);
+    const { event_id: newPingId } = await staff.client.sendTextMessage(roomId, "!ping vertraulich-7f3a");
+
+    await waitFor("the pong to the new !ping", () => timeline.find((e) => isReplyTo(e, newPingId)), 40_000);
+    // Transactions arrive in order, so the old event was delivered and judged before the new one.
+    expect(restarted.lines).toContainEqual(
+      expect.objectContaining({ msg: "event ignored", reason: "before-start", eventId: oldPingId }),
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(timeline.filter((e) => isReplyTo(e, oldPingId))).toEqual([]);
+
+    // Even at debug level the log holds neither service tokens nor message text.
+    const logText = JSON.stringify(restarted.lines);
+    expect(logText).not.toContain(config.appservice.asToken);
+    expect(logText).not.toContain(config.appservice.hsToken);
+    expect(logText).not.toContain("vertraulich-7f3a");
+  });
+});
