@@ -13,6 +13,7 @@ import { requiredSecrets } from "../lib/config/schema";
 import { openDb, runMigrations } from "../lib/db/client";
 import { startEmbeddedDb } from "../lib/db/embedded-server";
 import { DEMO_PASSWORD, DEMO_USERS } from "../lib/dev-idp/demo-users";
+import { DEMO_ALLOWED_GROUPS } from "./stack/demo-defaults";
 import { homeserverFilesFromConfig } from "../lib/homeserver/homeserver-files";
 import { startSynapse } from "../lib/homeserver/synapse-process";
 import { createLogger, type Logger } from "../lib/log";
@@ -31,7 +32,11 @@ type Stop = { name: string; stop: () => Promise<void> };
 function resolveConfig(): { config: AppConfig; env: Record<string, string | undefined> } {
   const env = environmentSnapshot();
   const first = parseConfig(env);
-  if (first.demo) Object.assign(env, loadOrCreateDemoSecrets(first.dataDir, env));
+  if (first.demo) {
+    Object.assign(env, loadOrCreateDemoSecrets(first.dataDir, env));
+    // The demo shows the access rule at work: erika.extern (praktikum) is refused.
+    env.OIDC_ALLOWED_GROUPS ||= DEMO_ALLOWED_GROUPS.join(",");
+  }
   return { config: parseConfig(env, requiredSecrets), env };
 }
 

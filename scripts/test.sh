@@ -35,8 +35,9 @@ export CI="${CI:-}"
 
 phase "typecheck" tsc --noEmit -p .
 phase "unit tests" vitest run --project unit
-phase "portal build" next build
+phase "portal build" tsx scripts/build-portal.ts
 phase "integration tests" vitest run --project integration
+phase "end-to-end tests" vitest run --project e2e
 
 summary
 exit $FAILED

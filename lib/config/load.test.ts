@@ -66,6 +66,15 @@ describe("parseConfig", () => {
     }
   });
 
+  it("requires the Jitsi app secret only in jwt mode", () => {
+    expect(() => parseConfig({ JITSI_AUTH_MODE: "jwt" })).toThrow(/JITSI_APP_SECRET: is required when JITSI_AUTH_MODE=jwt/);
+    expect(parseConfig({ JITSI_AUTH_MODE: "none" }).jitsi.appSecret).toBe("");
+  });
+
+  it("reads the allowed groups as a list", () => {
+    expect(parseConfig({ OIDC_ALLOWED_GROUPS: " bauamt, it ,," }).oidc.allowedGroups).toEqual(["bauamt", "it"]);
+  });
+
   it("strips trailing slashes from URLs", () => {
     expect(parseConfig({ MATRIX_HOMESERVER_URL: "https://matrix.stadt.example/" }).matrix.homeserverUrl).toBe(
       "https://matrix.stadt.example",

@@ -42,9 +42,23 @@ export interface AppConfig {
     synapseClientSecret: string;
     scopes: string[];
     subjectClaim: string;
+    nameClaim: string;
+    emailClaim: string;
+    groupsClaim: string;
+    /** Empty: everyone the identity provider signs in may use the service. */
+    allowedGroups: string[];
+    adminGroup: string;
   };
+  session: { idleMinutes: number; maxHours: number };
   devIdp: { port: number };
-  jitsi: { domain: string };
+  jitsi: {
+    domain: string;
+    authMode: "matrix" | "jwt" | "none";
+    appId: string;
+    /** Only set (and required) in `jwt` mode. */
+    appSecret: string;
+    tokenTtlSeconds: number;
+  };
 }
 
 /**
@@ -66,9 +80,16 @@ export function parseConfig(
     );
   }
   const e = parsed.data;
-  const missing = need.filter((k) => !e[k]);
+  const missing: string[] = need.filter((k) => !e[k]);
+  if (e.JITSI_AUTH_MODE === "jwt" && !e.JITSI_APP_SECRET) missing.push("JITSI_APP_SECRET");
   if (missing.length > 0) {
-    throw new ConfigError(missing.map((k) => `${k}: is required and has no default`));
+    throw new ConfigError(
+      missing.map((k) =>
+        k === "JITSI_APP_SECRET"
+          ? "JITSI_APP_SECRET: is required when JITSI_AUTH_MODE=jwt"
+          : `${k}: is required and has no default`,
+      ),
+    );
   }
   const s = (k: SecretKey) => e[k] ?? "";
 
@@ -106,9 +127,21 @@ export function parseConfig(
       synapseClientSecret: s("OIDC_SYNAPSE_CLIENT_SECRET"),
       scopes: e.OIDC_SCOPES.split(/\s+/).filter(Boolean),
       subjectClaim: e.OIDC_SUBJECT_CLAIM,
+      nameClaim: e.OIDC_NAME_CLAIM,
+      emailClaim: e.OIDC_EMAIL_CLAIM,
+      groupsClaim: e.OIDC_GROUPS_CLAIM,
+      allowedGroups: e.OIDC_ALLOWED_GROUPS.split(",").map((g) => g.trim()).filter(Boolean),
+      adminGroup: e.OIDC_ADMIN_GROUP,
     },
+    session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     devIdp: { port: e.DEV_IDP_PORT },
-    jitsi: { domain: e.JITSI_DOMAIN },
+    jitsi: {
+      domain: e.JITSI_DOMAIN,
+      authMode: e.JITSI_AUTH_MODE,
+      appId: e.JITSI_APP_ID,
+      appSecret: e.JITSI_APP_SECRET ?? "",
+      tokenTtlSeconds: e.JITSI_TOKEN_TTL_SECONDS,
+    },
   };
 }
 

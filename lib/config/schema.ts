@@ -72,10 +72,21 @@ export const envSchema = z.object({
   OIDC_SYNAPSE_CLIENT_SECRET: secret.optional(),
   OIDC_SCOPES: z.string().min(1).default("openid profile email groups"),
   OIDC_SUBJECT_CLAIM: z.string().min(1).default("sub"),
+  OIDC_NAME_CLAIM: z.string().min(1).default("name"),
+  OIDC_EMAIL_CLAIM: z.string().min(1).default("email"),
+  OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  OIDC_ALLOWED_GROUPS: z.string().default(""),
+  OIDC_ADMIN_GROUP: z.string().min(1).default("stadtfunk-admins"),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   DEV_IDP_PORT: port.default(3100),
 
   // --- Jitsi ---
   JITSI_DOMAIN: serverName.default("meet.stadtfunk.test"),
+  JITSI_AUTH_MODE: z.enum(["matrix", "jwt", "none"]).default("matrix"),
+  JITSI_APP_ID: z.string().min(1).default("stadtfunk"),
+  JITSI_APP_SECRET: z.string().min(32, "must be at least 32 characters (HS256 needs a 256-bit key)").optional(),
+  JITSI_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
 });
 
 export type Env = z.infer<typeof envSchema>;

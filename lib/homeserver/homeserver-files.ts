@@ -38,6 +38,10 @@ export function homeserverFilesFromConfig(
           clientSecret: config.oidc.synapseClientSecret,
           scopes: config.oidc.scopes,
           subjectClaim: config.oidc.subjectClaim,
+          nameClaim: config.oidc.nameClaim,
+          emailClaim: config.oidc.emailClaim,
+          groupsClaim: config.oidc.groupsClaim,
+          allowedGroups: config.oidc.allowedGroups,
           idpName: config.cityName,
         }
       : undefined,

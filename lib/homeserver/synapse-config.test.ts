@@ -111,6 +111,21 @@ describe("buildSynapseConfig", () => {
     });
   });
 
+  it("restricts SSO sign-in to the allowed groups, the same rule the portal applies", () => {
+    const cfg = buildSynapseConfig({
+      ...base,
+      oidc: { ...oidc, groupsClaim: "roles", allowedGroups: ["bauamt", "it"] },
+    });
+    expect((cfg.oidc_providers as Record<string, unknown>[])[0]?.attribute_requirements).toEqual([
+      { attribute: "roles", one_of: ["bauamt", "it"] },
+    ]);
+  });
+
+  it("lets everyone the identity provider signs in use the service when no groups are configured", () => {
+    const cfg = buildSynapseConfig({ ...base, oidc: { ...oidc, allowedGroups: [] } });
+    expect((cfg.oidc_providers as Record<string, unknown>[])[0]).not.toHaveProperty("attribute_requirements");
+  });
+
   it.each([
     { claim: "sub", template: "{{ user.sub }}" },
     { claim: "oid", template: "{{ user.oid }}" },

@@ -10,6 +10,11 @@ export interface SynapseOidcInput {
   scopes: string[];
   /** Claim that identifies a person for good (e.g. "sub", or "oid" on Entra ID). */
   subjectClaim: string;
+  nameClaim?: string;
+  emailClaim?: string;
+  groupsClaim?: string;
+  /** Groups allowed to use the service; empty or absent means everyone the IdP signs in. */
+  allowedGroups?: string[];
   /** Synapse prefixes it: the IdP id in /login and in external_ids is `oidc-<idpId>`. */
   idpId?: string;
   idpName?: string;
@@ -82,7 +87,7 @@ export function databaseConfig(dataDir: string, databaseUrl?: string): SynapseCo
 /** `{{ user.<claim> }}`; refuses claims that would be Jinja code rather than a name. */
 export function claimTemplate(claim: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(claim)) {
-    throw new Error(`OIDC subject claim "${claim}" is not a plain claim name`);
+    throw new Error(`OIDC claim "${claim}" is not a plain claim name`);
   }
   return `{{ user.${claim} }}`;
 }
@@ -110,10 +115,14 @@ function oidcProvider(oidc: SynapseOidcInput): SynapseConfig {
       config: {
         subject_template: claimTemplate(oidc.subjectClaim),
         localpart_template: "{{ user.preferred_username | lower }}",
-        display_name_template: "{{ user.name }}",
-        email_template: "{{ user.email }}",
+        display_name_template: claimTemplate(oidc.nameClaim ?? "name"),
+        email_template: claimTemplate(oidc.emailClaim ?? "email"),
       },
     },
+    // The portal's access rule, enforced by Synapse for Element sign-ins too.
+    ...(oidc.allowedGroups && oidc.allowedGroups.length > 0
+      ? { attribute_requirements: [{ attribute: oidc.groupsClaim ?? "groups", one_of: oidc.allowedGroups }] }
+      : {}),
   };
 }
 
