@@ -14,6 +14,7 @@ export function proxy(request: NextRequest) {
     nonce,
     jitsiDomain: config.jitsi.domain,
     homeserverUrl: config.matrix.homeserverUrl,
+    identityProviderUrl: config.oidc.issuer,
     isDev: config.isDevelopment,
     upgradeInsecureRequests: config.portal.url.startsWith("https:"),
   });

@@ -1,45 +1,61 @@
+import { currentSession } from "@/lib/auth/current-session";
+import { AFTER_SIGN_IN } from "@/lib/auth/auth-options";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { portalHealth } from "@/lib/portal/health";
+import { PageShell } from "./_components/page-shell";
+import { SignInButton } from "./_components/sign-in-button";
 
 export const dynamic = "force-dynamic";
 
-const componentLabels = {
-  homeserver: "Matrix-Homeserver",
-  database: "Datenbank",
-  identityProvider: "Anmeldedienst (SSO)",
-} as const;
-
 export default async function HomePage() {
   const { config } = portalRuntime();
-  const health = await portalHealth();
-  return (
-    <main id="main" className="mx-auto flex max-w-3xl flex-col gap-8 px-4 py-12">
-      <header>
-        <p className="text-sm font-medium uppercase tracking-wide text-brand-700">{config.cityName}</p>
-        <h1 className="mt-1 text-3xl font-bold text-brand-900">Stadtfunk</h1>
-        <p className="mt-2 text-lg text-slate-700">
-          Chat und Videokonferenzen der Stadtverwaltung – betrieben in der eigenen Infrastruktur.
-        </p>
-      </header>
+  const signedIn = await currentSession();
 
-      <section aria-labelledby="status-heading" className="rounded-lg border border-slate-200 bg-white p-6">
-        <h2 id="status-heading" className="text-xl font-semibold">
-          Systemstatus
-        </h2>
-        <ul className="mt-4 space-y-2">
-          {(Object.keys(componentLabels) as (keyof typeof componentLabels)[]).map((name) => {
-            const c = health.components[name];
-            return (
-              <li key={name} className="flex items-center justify-between gap-4">
-                <span>{componentLabels[name]}</span>
-                <span className={c.ok ? "font-medium text-green-800" : "font-medium text-red-800"}>
-                  {c.ok ? "erreichbar" : "nicht erreichbar"}
-                </span>
-              </li>
-            );
-          })}
-        </ul>
+  if (!signedIn) {
+    return (
+      <PageShell cityName={config.cityName}>
+        <section className="flex flex-col gap-4">
+          <h1 className="text-3xl font-bold text-brand-900">Stadtfunk</h1>
+          <p className="text-lg text-slate-700">
+            Chat und Videokonferenzen der Stadtverwaltung {config.cityName} – betrieben in der eigenen Infrastruktur.
+          </p>
+          <div>
+            <SignInButton label="Mit dem Dienstkonto anmelden" callbackUrl={AFTER_SIGN_IN} />
+          </div>
+          <p className="text-sm text-slate-600">
+            Sie melden sich mit Ihrem gewohnten Dienstkonto an (Single Sign-on). Ein weiteres Passwort gibt es nicht.
+          </p>
+        </section>
+      </PageShell>
+    );
+  }
+
+  const { person, session } = signedIn;
+  const signOut = (
+    <form method="post" action="/abmelden">
+      <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">
+        Abmelden
+      </button>
+    </form>
+  );
+  return (
+    <PageShell cityName={config.cityName} actions={signOut}>
+      <section>
+        <h1 className="text-2xl font-bold text-brand-900">Willkommen, {person.displayName}</h1>
+        <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-slate-800">
+          <dt className="font-medium">Bereiche</dt>
+          <dd>{person.departments.length > 0 ? person.departments.join(", ") : "–"}</dd>
+          <dt className="font-medium">Rolle</dt>
+          <dd>{person.role === "admin" ? "Administration" : "Mitarbeiterin / Mitarbeiter"}</dd>
+          <dt className="font-medium">Matrix-Konto</dt>
+          <dd data-testid="matrix-user-id">
+            {session.matrixUserId ?? (
+              <a className="text-brand-700 underline" href="/matrix/connect">
+                Jetzt verbinden
+              </a>
+            )}
+          </dd>
+        </dl>
       </section>
-    </main>
+    </PageShell>
   );
 }

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { ConfigError, environmentSnapshot, parseConfig, type AppConfig } from "../lib/config/load";
-import { requiredSecrets } from "../lib/config/schema";
+import { randomSecrets } from "../lib/config/schema";
 import { openDb, runMigrations } from "../lib/db/client";
 import { startEmbeddedDb } from "../lib/db/embedded-server";
 import { DEMO_PASSWORD, DEMO_USERS } from "../lib/dev-idp/demo-users";
@@ -18,6 +18,7 @@ import { homeserverFilesFromConfig } from "../lib/homeserver/homeserver-files";
 import { startSynapse } from "../lib/homeserver/synapse-process";
 import { createLogger, type Logger } from "../lib/log";
 import { startDevIdpFromConfig } from "./dev-idp";
+import { ensureDemoAdminToken } from "./stack/admin-token";
 import { loadOrCreateDemoSecrets } from "./stack/demo-secrets";
 import { assertPortFree, httpOk, waitFor } from "./stack/ports";
 import { isPortalBuildCurrent, markPortalBuildCurrent } from "./stack/portal-build";
@@ -37,7 +38,7 @@ function resolveConfig(): { config: AppConfig; env: Record<string, string | unde
     // The demo shows the access rule at work: erika.extern (praktikum) is refused.
     env.OIDC_ALLOWED_GROUPS ||= DEMO_ALLOWED_GROUPS.join(",");
   }
-  return { config: parseConfig(env, requiredSecrets), env };
+  return { config: parseConfig(env, randomSecrets), env };
 }
 
 async function buildPortalIfStale(env: NodeJS.ProcessEnv, log: Logger, logDir: string): Promise<void> {
@@ -110,7 +111,14 @@ async function main(): Promise<void> {
   const log = createLogger("stack", config.logLevel);
   const logDir = path.join(config.dataDir, "logs");
   fs.mkdirSync(logDir, { recursive: true });
-  const childEnv: NodeJS.ProcessEnv = { ...env, DATABASE_URL: config.database.url, NODE_ENV: "production" };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    DATABASE_URL: config.database.url,
+    NODE_ENV: "production",
+    // next-auth reads these two itself.
+    NEXTAUTH_URL: config.portal.url,
+    NEXTAUTH_SECRET: config.portal.authSecret,
+  };
 
   const stops: Stop[] = [];
   let stopping = false;
@@ -156,6 +164,8 @@ async function main(): Promise<void> {
       logger: createLogger("synapse", config.logLevel === "debug" || config.logLevel === "trace" ? config.logLevel : "warn"),
     });
     stops.push({ name: "homeserver", stop: synapse.stop });
+    if (config.demo) childEnv.MATRIX_ADMIN_TOKEN = await ensureDemoAdminToken(config);
+    if (!childEnv.MATRIX_ADMIN_TOKEN) throw new Error("MATRIX_ADMIN_TOKEN: is required and has no default");
 
     const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
     await startService(stops, {

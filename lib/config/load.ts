@@ -25,6 +25,8 @@ export interface AppConfig {
     homeserverUrl: string;
     synapseDatabaseUrl: string | undefined;
     registrationSharedSecret: string;
+    /** Access token of a homeserver admin; used only for identity checks and leavers. */
+    adminToken: string;
   };
   appservice: {
     id: string;
@@ -110,6 +112,7 @@ export function parseConfig(
       homeserverUrl: e.MATRIX_HOMESERVER_URL,
       synapseDatabaseUrl: e.SYNAPSE_DATABASE_URL,
       registrationSharedSecret: s("MATRIX_REGISTRATION_SHARED_SECRET"),
+      adminToken: s("MATRIX_ADMIN_TOKEN"),
     },
     appservice: {
       id: e.APPSERVICE_ID,
@@ -150,12 +153,17 @@ export function environmentSnapshot(): Record<string, string | undefined> {
   return { ...process.env };
 }
 
-let cached: AppConfig | undefined;
+const cached = new Map<string, AppConfig>();
 
 /** The process-wide configuration; the only place that reads process.env. */
 export function loadConfig(need: readonly SecretKey[] = []): AppConfig {
-  cached ??= parseConfig(process.env, need);
-  return cached;
+  const key = [...need].sort().join(",");
+  let config = cached.get(key);
+  if (!config) {
+    config = parseConfig(process.env, need);
+    cached.set(key, config);
+  }
+  return config;
 }
 
 /** For command-line entry points: print the problem without a stack trace and exit 1. */

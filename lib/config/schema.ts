@@ -52,6 +52,7 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   MATRIX_REGISTRATION_SHARED_SECRET: secret.optional(),
+  MATRIX_ADMIN_TOKEN: secret.optional(),
 
   // --- application service (bots, later guests) ---
   APPSERVICE_ID: z.string().regex(/^[a-z0-9_-]+$/).default("stadtfunk"),
@@ -91,8 +92,8 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-/** The keys that must be set outside demo mode (no safe default exists). */
-export const requiredSecrets = [
+/** Secrets that are random values; the demo stack generates them. */
+export const randomSecrets = [
   "AUTH_SECRET",
   "MATRIX_REGISTRATION_SHARED_SECRET",
   "APPSERVICE_AS_TOKEN",
@@ -100,3 +101,6 @@ export const requiredSecrets = [
   "OIDC_CLIENT_SECRET",
   "OIDC_SYNAPSE_CLIENT_SECRET",
 ] as const satisfies readonly (keyof Env)[];
+
+/** Every secret a process may need: the random ones plus the homeserver admin token Synapse issues. */
+export const requiredSecrets = [...randomSecrets, "MATRIX_ADMIN_TOKEN"] as const satisfies readonly (keyof Env)[];

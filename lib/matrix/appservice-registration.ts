@@ -31,9 +31,10 @@ export function botLocalpart(cfg: Pick<AppConfig, "appservice">): string {
  * SSO sign-in and the service would receive every private chat.
  * rate_limited: false exempts the service's own operations from rc_* limits.
  */
-export function buildAppserviceRegistration(
-  cfg: Pick<AppConfig, "appservice" | "matrix">,
-): AppserviceRegistration {
+export function buildAppserviceRegistration(cfg: {
+  appservice: AppConfig["appservice"];
+  matrix: Pick<AppConfig["matrix"], "serverName">;
+}): AppserviceRegistration {
   const server = escapeRegex(cfg.matrix.serverName);
   return {
     id: cfg.appservice.id,

@@ -3,10 +3,10 @@ import { pingDb } from "../db/client";
 import { portalRuntime } from "./runtime";
 
 export async function portalHealth(): Promise<HealthReport> {
-  const { config, db } = portalRuntime();
+  const { config, dbHandle } = portalRuntime();
   return checkHealth({
     homeserver: httpProbe(`${config.matrix.homeserverUrl}/_matrix/client/versions`),
-    database: () => pingDb(db),
+    database: () => pingDb(dbHandle),
     identityProvider: httpProbe(`${config.oidc.issuer}/.well-known/openid-configuration`),
   });
 }

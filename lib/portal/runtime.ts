@@ -1,12 +1,15 @@
 import { loadConfig, type AppConfig } from "../config/load";
-import { openDb, runMigrations, type DbHandle } from "../db/client";
+import { openDb, runMigrations, type Db, type DbHandle } from "../db/client";
 import { createLogger, type Logger } from "../log";
+import { createTokenCipher, type TokenCipher } from "../auth/token-crypto";
 
 /** The portal process's long-lived objects, created once per process (and once across dev reloads). */
 interface PortalRuntime {
   config: AppConfig;
   log: Logger;
-  db: DbHandle;
+  dbHandle: DbHandle;
+  db: Db;
+  tokens: TokenCipher;
   migrated?: Promise<void>;
 }
 
@@ -14,11 +17,14 @@ const holder = globalThis as typeof globalThis & { __stadtfunkPortal?: PortalRun
 
 export function portalRuntime(): PortalRuntime {
   if (!holder.__stadtfunkPortal) {
-    const config = loadConfig();
+    const config = loadConfig(["AUTH_SECRET", "OIDC_CLIENT_SECRET", "MATRIX_ADMIN_TOKEN"]);
+    const dbHandle = openDb(config.database.url, { max: 10 });
     holder.__stadtfunkPortal = {
       config,
       log: createLogger("portal", config.logLevel),
-      db: openDb(config.database.url, { max: 10 }),
+      dbHandle,
+      db: dbHandle.db,
+      tokens: createTokenCipher(config.portal.authSecret),
     };
   }
   return holder.__stadtfunkPortal;
@@ -27,7 +33,7 @@ export function portalRuntime(): PortalRuntime {
 /** Runs at server start (instrumentation.ts): fails fast on bad config, applies migrations. */
 export async function preparePortal(): Promise<void> {
   const rt = portalRuntime();
-  rt.migrated ??= runMigrations(rt.db);
+  rt.migrated ??= runMigrations(rt.dbHandle);
   await rt.migrated;
   rt.log.info({ url: rt.config.portal.url, demo: rt.config.demo }, "portal ready");
 }

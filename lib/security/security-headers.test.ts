@@ -5,6 +5,7 @@ const base = {
   nonce: "abc123",
   jitsiDomain: "meet.stadt.example",
   homeserverUrl: "https://matrix.stadt.example/",
+  identityProviderUrl: "https://sso.stadt.example/realms/stadt",
   isDev: false,
   upgradeInsecureRequests: true,
 };
@@ -40,6 +41,12 @@ describe("content security policy", () => {
     expect(buildContentSecurityPolicy({ ...base, upgradeInsecureRequests: false })).not.toContain(
       "upgrade-insecure-requests",
     );
+  });
+});
+
+describe("form targets", () => {
+  it("lets forms go to the portal and to the identity provider's logout only", () => {
+    expect(directive(buildContentSecurityPolicy(base), "form-action")).toBe("form-action 'self' https://sso.stadt.example");
   });
 });
 

@@ -6,6 +6,8 @@ export interface SecurityHeaderInput {
   nonce: string;
   jitsiDomain: string;
   homeserverUrl: string;
+  /** Sign-out posts a form that redirects to the identity provider's logout. */
+  identityProviderUrl: string;
   isDev: boolean;
   /** Only meaningful when the portal itself is served over https. */
   upgradeInsecureRequests: boolean;
@@ -29,7 +31,7 @@ export function buildContentSecurityPolicy(i: SecurityHeaderInput): string {
     `frame-src ${jitsi}`,
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self' ${new URL(i.identityProviderUrl).origin}`,
     "frame-ancestors 'none'",
   ];
   if (i.upgradeInsecureRequests) directives.push("upgrade-insecure-requests");
@@ -52,7 +54,8 @@ export function buildPermissionsPolicy(jitsiDomain: string): string {
 /** Headers that do not depend on the request. */
 export const STATIC_SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
+  // same-origin: no referrer ever leaves the portal, yet form posts keep a real Origin header.
+  "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
   "Cross-Origin-Opener-Policy": "same-origin",
 };

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { requiredSecrets } from "../../lib/config/schema";
+import { randomSecrets } from "../../lib/config/schema";
 
 /**
  * The demo stack's secrets: generated once into <dataDir>/secrets.env
@@ -18,7 +18,7 @@ export function loadOrCreateDemoSecrets(dataDir: string, env: Record<string, str
     }
   }
   let changed = false;
-  for (const key of requiredSecrets) {
+  for (const key of randomSecrets) {
     if (!stored[key]) {
       stored[key] = crypto.randomBytes(32).toString("base64url");
       changed = true;
@@ -30,6 +30,12 @@ export function loadOrCreateDemoSecrets(dataDir: string, env: Record<string, str
     fs.writeFileSync(file, `# Generated demo secrets. Do not use in production.\n${body}\n`, { mode: 0o600 });
   }
   const result: Record<string, string> = {};
-  for (const key of requiredSecrets) result[key] = env[key] || stored[key]!;
+  for (const [key, value] of Object.entries(stored)) result[key] = env[key] || value;
   return result;
+}
+
+/** Adds a secret obtained at run time (the homeserver admin token) to the demo secrets file. */
+export function storeDemoSecret(dataDir: string, key: string, value: string): void {
+  const file = path.join(dataDir, "secrets.env");
+  fs.appendFileSync(file, `${key}=${value}\n`, { mode: 0o600 });
 }

@@ -91,12 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   const registration = buildAppserviceRegistration({
     appservice,
-    matrix: {
-      serverName: SERVER_NAME,
-      homeserverUrl,
-      synapseDatabaseUrl: undefined,
-      registrationSharedSecret,
-    },
+    matrix: { serverName: SERVER_NAME },
   });
 
   let synapse: RunningSynapse | undefined;

@@ -1,0 +1,37 @@
+import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies, headers } from "next/headers";
+import { portalRuntime } from "../portal/runtime";
+import { authOptions } from "./auth-options";
+import { findActiveSession, type ActiveSession } from "./session-store";
+
+export interface SignedIn extends ActiveSession {
+  /** The raw session id from the cookie (never logged, never sent to the browser). */
+  sessionId: string;
+}
+
+/** The portal session id inside next-auth's encrypted cookie, if any. */
+async function sessionIdFromCookie(): Promise<string | null> {
+  const { config } = portalRuntime();
+  const [cookieStore, headerStore] = await Promise.all([cookies(), headers()]);
+  const token = await getToken({
+    req: { cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])), headers: Object.fromEntries(headerStore) } as never,
+    secret: config.portal.authSecret,
+    secureCookie: config.portal.url.startsWith("https:"),
+  });
+  return typeof token?.sid === "string" ? token.sid : null;
+}
+
+/**
+ * Who is signed in, checked against the database on every call: revoked,
+ * idle and expired sessions and disabled people count as signed out.
+ */
+export async function currentSession(): Promise<SignedIn | null> {
+  // getServerSession validates the cookie's signature and lifetime the same way next-auth does.
+  if (!(await getServerSession(authOptions()))) return null;
+  const sessionId = await sessionIdFromCookie();
+  if (!sessionId) return null;
+  const { db, config } = portalRuntime();
+  const active = await findActiveSession(db, sessionId, new Date(), config.session.idleMinutes);
+  return active ? { ...active, sessionId } : null;
+}
