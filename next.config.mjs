@@ -9,6 +9,8 @@ const nextConfig = {
   // Server-only packages stay external so Node loads them as they are published.
   serverExternalPackages: ["pino", "pg", "matrix-bot-sdk", "oidc-provider", "@electric-sql/pglite"],
   typedRoutes: false,
+  // forbidden(): a non-member asking for a room page gets a real 403.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -70,3 +70,61 @@ export type Person = typeof people.$inferSelect;
 export type NewPerson = typeof people.$inferInsert;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type PortalSession = typeof portalSessions.$inferSelect;
+
+/**
+ * Rooms the service manages. The homeserver holds the truth about
+ * membership and power levels; this row holds what the portal needs to list
+ * and plan (kind, times, who may join) and the creation's idempotency key.
+ */
+export const rooms = pgTable(
+  "rooms",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Null while the homeserver call is in flight (a retried request waits for it). */
+    matrixRoomId: text("matrix_room_id").unique(),
+    kind: text("kind", { enum: ["meeting", "team", "direct"] }).notNull(),
+    name: text("name").notNull(),
+    topic: text("topic").notNull().default(""),
+    organiserId: uuid("organiser_id")
+      .notNull()
+      .references(() => people.id),
+    startsAt: timestamp("starts_at", { withTimezone: true }),
+    endsAt: timestamp("ends_at", { withTimezone: true }),
+    access: text("access", { enum: ["invited", "department", "city"] }).notNull(),
+    department: text("department"),
+    partnersAllowed: boolean("partners_allowed").notNull().default(false),
+    conferenceId: text("conference_id").notNull(),
+    widgetId: text("widget_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status", { enum: ["creating", "active", "failed", "deleted"] }).notNull().default("creating"),
+    /** Matrix ids invited at creation: a listing cache only; access is always checked on the homeserver. */
+    invitedUserIds: jsonb("invited_user_ids").$type<string[]>().notNull().default([]),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("rooms_organiser_idempotency_idx").on(t.organiserId, t.idempotencyKey),
+    index("rooms_starts_at_idx").on(t.startsAt),
+  ],
+);
+
+/** Invitations for people who have never signed in: delivered at their first sign-in. */
+export const pendingInvitations = pgTable(
+  "pending_invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    /** Login name or e-mail as the organiser typed it, lower-cased. */
+    invitee: text("invitee").notNull(),
+    invitedBy: uuid("invited_by")
+      .notNull()
+      .references(() => people.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("pending_invitations_room_invitee_idx").on(t.roomId, t.invitee), index("pending_invitations_invitee_idx").on(t.invitee)],
+);
+
+export type Room = typeof rooms.$inferSelect;
+export type PendingInvitation = typeof pendingInvitations.$inferSelect;

@@ -29,3 +29,18 @@ export async function userIdForExternalId(ctx: AdminContext, authProvider: strin
     throw err;
   }
 }
+
+/** Deletes and purges a room (admin API v2); used to discard a room that could not be completed. */
+export async function deleteRoom(ctx: AdminContext, roomId: string): Promise<string> {
+  const r = await matrixRequest(
+    {
+      ...ctx,
+      method: "DELETE",
+      path: `/_synapse/admin/v2/rooms/${enc(roomId)}`,
+      accessToken: ctx.adminToken,
+      body: { block: false, purge: true },
+    },
+    z.object({ delete_id: z.string() }),
+  );
+  return r.delete_id;
+}

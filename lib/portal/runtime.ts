@@ -2,6 +2,7 @@ import { loadConfig, type AppConfig } from "../config/load";
 import { openDb, runMigrations, type Db, type DbHandle } from "../db/client";
 import { createLogger, type Logger } from "../log";
 import { createTokenCipher, type TokenCipher } from "../auth/token-crypto";
+import { createServiceClient, type ServiceClient } from "../matrix/service-client";
 
 /** The portal process's long-lived objects, created once per process (and once across dev reloads). */
 interface PortalRuntime {
@@ -10,6 +11,7 @@ interface PortalRuntime {
   dbHandle: DbHandle;
   db: Db;
   tokens: TokenCipher;
+  service: ServiceClient;
   migrated?: Promise<void>;
 }
 
@@ -17,7 +19,7 @@ const holder = globalThis as typeof globalThis & { __stadtfunkPortal?: PortalRun
 
 export function portalRuntime(): PortalRuntime {
   if (!holder.__stadtfunkPortal) {
-    const config = loadConfig(["AUTH_SECRET", "OIDC_CLIENT_SECRET", "MATRIX_ADMIN_TOKEN"]);
+    const config = loadConfig(["AUTH_SECRET", "OIDC_CLIENT_SECRET", "MATRIX_ADMIN_TOKEN", "APPSERVICE_AS_TOKEN"]);
     const dbHandle = openDb(config.database.url, { max: 10 });
     holder.__stadtfunkPortal = {
       config,
@@ -25,6 +27,7 @@ export function portalRuntime(): PortalRuntime {
       dbHandle,
       db: dbHandle.db,
       tokens: createTokenCipher(config.portal.authSecret),
+      service: createServiceClient(config),
     };
   }
   return holder.__stadtfunkPortal;

@@ -1,0 +1,49 @@
+import { forbidden, notFound, redirect } from "next/navigation";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { portalRuntime } from "@/lib/portal/runtime";
+import { requireRoomMember } from "@/lib/rooms/room-access";
+import { findRoomByMatrixId } from "@/lib/rooms/room-list";
+import { formatCityTime } from "@/lib/time/berlin-time";
+import { PageShell } from "../../_components/page-shell";
+
+export const dynamic = "force-dynamic";
+
+export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
+  const { roomId: raw } = await params;
+  const roomId = decodeURIComponent(raw);
+  const signedIn = await currentSession();
+  if (!signedIn) redirect(`/`);
+  const { db, service, config } = portalRuntime();
+
+  const room = await findRoomByMatrixId(db, roomId);
+  if (!room) notFound();
+  try {
+    // Membership and power come from the homeserver, never from the portal's database.
+    await requireRoomMember(service, roomId, signedIn.session.matrixUserId ?? signedIn.person.matrixUserId);
+  } catch (err) {
+    if (isAppError(err) && err.category === "forbidden") forbidden();
+    if (isAppError(err) && err.category === "not-found") notFound();
+    throw err;
+  }
+
+  return (
+    <PageShell cityName={config.cityName}>
+      <header>
+        <p className="text-sm text-slate-600">
+          <a href="/" className="underline">
+            Übersicht
+          </a>
+        </p>
+        <h1 className="text-2xl font-bold text-brand-900">{room.name}</h1>
+        {room.startsAt && room.endsAt && (
+          <p className="text-slate-700">
+            {formatCityTime(room.startsAt)} – {formatCityTime(room.endsAt)}
+          </p>
+        )}
+        {room.topic && <p className="mt-1 text-slate-700">{room.topic}</p>}
+      </header>
+      <section id="room-workspace" data-room-id={roomId} />
+    </PageShell>
+  );
+}

@@ -1,0 +1,44 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { createRoomForPerson } from "@/lib/portal/rooms";
+import { portalRuntime } from "@/lib/portal/runtime";
+import { createRoomInput, fieldErrors } from "@/lib/rooms/create-room-input";
+
+export interface CreateRoomState {
+  message?: string;
+  fieldErrors?: Record<string, string>;
+}
+
+/** Thin edge: session, zod, one lib call; errors become messages for the form, never stack traces. */
+export async function createRoomAction(_prev: CreateRoomState, form: FormData): Promise<CreateRoomState> {
+  const signedIn = await currentSession();
+  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  const parsed = createRoomInput.safeParse({
+    kind: form.get("kind"),
+    name: form.get("name") ?? "",
+    topic: form.get("topic") ?? "",
+    startsAt: form.get("startsAt") || undefined,
+    endsAt: form.get("endsAt") || undefined,
+    participantIds: form.getAll("participantIds").filter((v) => v !== ""),
+    inviteLogins: form.get("inviteLogins") ?? "",
+    access: form.get("access") ?? "invited",
+    partnersAllowed: form.get("partnersAllowed") === "on",
+    idempotencyKey: form.get("idempotencyKey"),
+  });
+  if (!parsed.success) return { message: "Bitte prüfen Sie die markierten Felder.", fieldErrors: fieldErrors(parsed.error) };
+
+  let roomId: string;
+  try {
+    const room = await createRoomForPerson(signedIn.person, parsed.data);
+    roomId = room.matrixRoomId!;
+  } catch (err) {
+    if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors };
+    const errorId = crypto.randomUUID();
+    portalRuntime().log.error({ errorId, err }, "room creation failed");
+    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.` };
+  }
+  redirect(`/rooms/${encodeURIComponent(roomId)}`);
+}

@@ -1,0 +1,112 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { createRoomAction, type CreateRoomState } from "./actions";
+
+interface PersonOption {
+  id: string;
+  label: string;
+}
+
+const inputClass = "mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 aria-[invalid=true]:border-red-700";
+
+function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <p id={id} className="mt-1 text-sm text-red-800">
+      {error}
+    </p>
+  ) : null;
+}
+
+export function CreateRoomForm({ people, idempotencyKey }: { people: PersonOption[]; idempotencyKey: string }) {
+  const [state, action, pending] = useActionState<CreateRoomState, FormData>(createRoomAction, {});
+  const [kind, setKind] = useState("meeting");
+  const err = state.fieldErrors ?? {};
+  const describe = (name: string) => (err[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
+
+  return (
+    <form action={action} className="flex flex-col gap-5" noValidate>
+      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      {state.message && (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-900">
+          {state.message}
+        </p>
+      )}
+      <fieldset>
+        <legend className="font-medium">Art des Raums</legend>
+        <div className="mt-2 flex flex-wrap gap-4">
+          {[
+            ["meeting", "Besprechung (mit Termin)"],
+            ["team", "Dauerhafter Teamraum"],
+            ["direct", "Einzelchat"],
+          ].map(([value, label]) => (
+            <label key={value} className="flex items-center gap-2">
+              <input type="radio" name="kind" value={value} checked={kind === value} onChange={() => setKind(value!)} />
+              {label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div>
+        <label htmlFor="name" className="font-medium">
+          Name
+        </label>
+        <input id="name" name="name" required maxLength={120} className={inputClass} {...describe("name")} />
+        <FieldError id="name-error" error={err.name} />
+      </div>
+      <div>
+        <label htmlFor="topic" className="font-medium">
+          Beschreibung <span className="font-normal text-slate-600">(optional)</span>
+        </label>
+        <textarea id="topic" name="topic" maxLength={500} rows={2} className={inputClass} {...describe("topic")} />
+        <FieldError id="topic-error" error={err.topic} />
+      </div>
+      {kind === "meeting" && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div>
+            <label htmlFor="startsAt" className="font-medium">
+              Beginn
+            </label>
+            <input id="startsAt" name="startsAt" type="datetime-local" className={inputClass} {...describe("startsAt")} />
+            <FieldError id="startsAt-error" error={err.startsAt} />
+          </div>
+          <div>
+            <label htmlFor="endsAt" className="font-medium">
+              Ende
+            </label>
+            <input id="endsAt" name="endsAt" type="datetime-local" className={inputClass} {...describe("endsAt")} />
+            <FieldError id="endsAt-error" error={err.endsAt} />
+          </div>
+        </div>
+      )}
+      <div>
+        <label htmlFor="participantIds" className="font-medium">
+          Teilnehmende aus dem Verzeichnis
+        </label>
+        <select id="participantIds" name="participantIds" multiple size={Math.min(8, Math.max(3, people.length))} className={inputClass} {...describe("participantIds")}>
+          {people.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+        <p className="mt-1 text-sm text-slate-600">Mehrfachauswahl mit Strg bzw. ⌘.</p>
+        <FieldError id="participantIds-error" error={err.participantIds} />
+      </div>
+      <div>
+        <label htmlFor="inviteLogins" className="font-medium">
+          Weitere Personen per Anmeldename oder E-Mail <span className="font-normal text-slate-600">(optional)</span>
+        </label>
+        <textarea id="inviteLogins" name="inviteLogins" rows={2} className={inputClass} {...describe("inviteLogins")} />
+        <p className="mt-1 text-sm text-slate-600">Wer sich noch nie angemeldet hat, wird bei der ersten Anmeldung eingeladen.</p>
+        <FieldError id="inviteLogins-error" error={err.inviteLogins} />
+      </div>
+      <input type="hidden" name="access" value="invited" />
+      <div>
+        <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-5 py-2.5 font-semibold text-white hover:bg-brand-900 disabled:opacity-60">
+          {pending ? "Wird angelegt …" : "Raum anlegen"}
+        </button>
+      </div>
+    </form>
+  );
+}

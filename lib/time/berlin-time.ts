@@ -1,0 +1,36 @@
+/** The portal shows and reads times in the city's zone; everything else stores UTC instants. */
+export const CITY_TIME_ZONE = "Europe/Berlin";
+
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instant));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** "2026-11-26T10:00" as wall-clock time in Berlin → the instant; null if malformed. */
+export function cityLocalToDate(local: string, timeZone = CITY_TIME_ZONE): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  // Two passes settle the offset around daylight-saving changes.
+  let instant = wall - zoneOffsetMs(wall, timeZone);
+  instant = wall - zoneOffsetMs(instant, timeZone);
+  return new Date(instant);
+}
+
+export function formatCityTime(d: Date, locale = "de-DE"): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: CITY_TIME_ZONE, dateStyle: "medium", timeStyle: "short" }).format(d);
+}
