@@ -6,6 +6,8 @@ import { requireRoomMember } from "@/lib/rooms/room-access";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
+import { CallPanel } from "./_components/call-panel";
+import { RoomChat } from "./_components/room-chat";
 
 export const dynamic = "force-dynamic";
 
@@ -18,9 +20,11 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
 
   const room = await findRoomByMatrixId(db, roomId);
   if (!room) notFound();
+  const userId = signedIn.session.matrixUserId ?? signedIn.person.matrixUserId;
+  let access;
   try {
     // Membership and power come from the homeserver, never from the portal's database.
-    await requireRoomMember(service, roomId, signedIn.session.matrixUserId ?? signedIn.person.matrixUserId);
+    access = await requireRoomMember(service, roomId, userId);
   } catch (err) {
     if (isAppError(err) && err.category === "forbidden") forbidden();
     if (isAppError(err) && err.category === "not-found") notFound();
@@ -43,7 +47,17 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         )}
         {room.topic && <p className="mt-1 text-slate-700">{room.topic}</p>}
       </header>
-      <section id="room-workspace" data-room-id={roomId} />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <CallPanel
+          roomId={roomId}
+          conferenceId={room.conferenceId}
+          jitsiDomain={config.jitsi.domain}
+          authMode={config.jitsi.authMode}
+          displayName={signedIn.person.displayName}
+          isModerator={access.isModerator}
+        />
+        <RoomChat roomId={roomId} userId={access.userId} canModerate={access.isModerator} />
+      </div>
     </PageShell>
   );
 }
