@@ -97,6 +97,11 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
                     {r.startsAt ? ` · ${formatCityTime(r.startsAt)}` : ""}
                   </p>
                 </div>
+                {r.startsAt && (
+                  <a className="text-sm text-brand-700 underline" href={`/rooms/${encodeURIComponent(r.matrixRoomId!)}/termin.ics`} download>
+                    <span aria-hidden="true">📅 </span>Kalender<span className="sr-only"> für {r.name}</span>
+                  </a>
+                )}
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@ import { userIdForExternalId } from "../matrix/admin-users";
 import { portalRuntime } from "../portal/runtime";
 import { safeRedirectPath } from "./safe-redirect";
 import type { SignedIn } from "./current-session";
+import { deliverPendingInvitations } from "../rooms/pending-invitations";
 
 /**
  * The portal's Matrix session comes from Synapse's own SSO login against the
@@ -28,7 +29,7 @@ export async function completeMatrixLogin(
   signedIn: SignedIn,
   params: { state: string | null; loginToken: string | null; next: string | null },
 ): Promise<MatrixLoginResult> {
-  const { config, db, tokens, log } = portalRuntime();
+  const { config, db, tokens, log, service } = portalRuntime();
   if (!params.state || !params.loginToken || !(await consumeMatrixLoginState(db, signedIn.sessionId, params.state))) {
     return { ok: false, reason: "state" };
   }
@@ -57,6 +58,8 @@ export async function completeMatrixLogin(
     accessTokenEnc: tokens.encrypt(login.access_token),
   });
   if (!signedIn.person.matrixUserId) await setPersonMatrixUserId(db, signedIn.person.id, login.user_id);
+  // Invitations addressed to this person's login name or e-mail before they had an account.
+  await deliverPendingInvitations({ db, service, log }, signedIn.person, login.user_id);
   log.info({ personId: signedIn.person.id, matrixUserId: login.user_id }, "matrix session connected");
   return { ok: true, next: safeRedirectPath(params.next, config.portal.url) };
 }

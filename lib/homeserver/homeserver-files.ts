@@ -47,6 +47,7 @@ export function homeserverFilesFromConfig(
       : undefined,
     ssoClientWhitelist: [`${config.portal.url}/`],
     logConfigPath: paths.logConfig,
+    jitsiDomain: config.jitsi.domain,
     bcryptRounds: opts.bcryptRounds,
   });
   return {

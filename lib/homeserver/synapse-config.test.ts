@@ -79,7 +79,13 @@ describe("buildSynapseConfig", () => {
     { given: "https://portal.stadt.de/", want: "https://portal.stadt.de/" },
   ])("whitelists the portal $given for SSO redirects with a trailing slash", ({ given, want }) => {
     const cfg = buildSynapseConfig({ ...base, ssoClientWhitelist: [given] });
-    expect(cfg.sso).toEqual({ client_whitelist: [want] });
+    expect(cfg.sso).toEqual({ update_profile_information: true, client_whitelist: [want] });
+  });
+
+  it("publishes the city's Jitsi to Element through .well-known", () => {
+    expect(buildSynapseConfig({ ...base, jitsiDomain: "meet.stadt.example" }).extra_well_known_client_content).toEqual({
+      "io.element.jitsi": { preferredDomain: "meet.stadt.example" },
+    });
   });
 
   it("omits oidc_providers without an identity provider", () => {

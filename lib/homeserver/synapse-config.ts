@@ -41,6 +41,8 @@ export interface SynapseConfigInput {
   logConfigPath: string;
   /** Servers this one federates with; empty means closed federation. */
   federationDomainWhitelist?: string[];
+  /** The city's Jitsi, published to Element through .well-known. */
+  jitsiDomain?: string;
   /** Password hash cost; Synapse's default is 12, tests use 4. */
   bcryptRounds?: number;
 }
@@ -172,8 +174,14 @@ export function buildSynapseConfig(input: SynapseConfigInput): SynapseConfig {
     ...rateLimitConfig(RATE_LIMIT_NOTES),
   };
   if (input.oidc) config.oidc_providers = [oidcProvider(input.oidc)];
-  if (input.ssoClientWhitelist?.length) {
-    config.sso = { client_whitelist: input.ssoClientWhitelist.map(withTrailingSlash) };
+  // Display name and e-mail follow the identity provider at every sign-in, not only the first.
+  config.sso = {
+    update_profile_information: true,
+    ...(input.ssoClientWhitelist?.length ? { client_whitelist: input.ssoClientWhitelist.map(withTrailingSlash) } : {}),
+  };
+  // Element users get the city's Jitsi as their call domain.
+  if (input.jitsiDomain) {
+    config.extra_well_known_client_content = { "io.element.jitsi": { preferredDomain: input.jitsiDomain } };
   }
   return config;
 }

@@ -14,6 +14,7 @@ export interface ServiceClient {
   sendState(roomId: string, type: string, stateKey: string, content: unknown): Promise<string>;
   getState(roomId: string): Promise<StateEvent[]>;
   getStateEvent(roomId: string, type: string, stateKey: string): Promise<Record<string, unknown> | null>;
+  invite(roomId: string, userId: string): Promise<void>;
 }
 
 export const stateEventSchema = z.object({
@@ -56,6 +57,17 @@ export function createServiceClient(
       return matrixRequest(
         { ...base, method: "GET", path: asBot(`/_matrix/client/v3/rooms/${enc(roomId)}/state`) },
         z.array(stateEventSchema),
+      );
+    },
+    async invite(roomId, inviteeId) {
+      await matrixRequest(
+        {
+          ...base,
+          method: "POST",
+          path: asBot(`/_matrix/client/v3/rooms/${enc(roomId)}/invite`),
+          body: { user_id: inviteeId },
+        },
+        z.object({}).passthrough(),
       );
     },
     async getStateEvent(roomId, type, stateKey) {

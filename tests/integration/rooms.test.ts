@@ -15,6 +15,7 @@ import { createServiceClient } from "../../lib/matrix/service-client";
 import { createManagedRoom, type CreateRoomDeps } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { readRoomAccess } from "../../lib/rooms/room-access";
+import { deliverPendingInvitations } from "../../lib/rooms/pending-invitations";
 import { freePort } from "../../scripts/stack/ports";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
@@ -215,6 +216,23 @@ describe("creating a managed room with a call (real Synapse)", () => {
     expect(c).toMatchObject({ membership: "invite", powerLevel: 0, isModerator: false });
     const x = await readRoomAccess(service, room.matrixRoomId!, outsider.userId);
     expect(x.membership).toBeNull();
+  });
+
+  it("keeps an invitation for someone who never signed in and delivers it at their first sign-in", async () => {
+    const newcomer = await createTestUser();
+    const login = newcomer.localpart.toLowerCase();
+    const room = await createManagedRoom(deps("none", []), organiserRow, meeting({ participantIds: [], inviteLogins: login }));
+    const service = createServiceClient(configFor("none"));
+    expect((await readRoomAccess(service, room.matrixRoomId!, newcomer.userId)).membership).toBeNull();
+
+    const [row] = await handle.db
+      .insert(people)
+      .values({ subject: crypto.randomUUID(), displayName: "Neu", username: login, matrixUserId: newcomer.userId })
+      .returning();
+    const d = { db: handle.db, service, log };
+    expect(await deliverPendingInvitations(d, row!, newcomer.userId)).toBe(1);
+    expect((await readRoomAccess(service, room.matrixRoomId!, newcomer.userId)).membership).toBe("invite");
+    expect(await deliverPendingInvitations(d, row!, newcomer.userId)).toBe(0); // never twice
   });
 
   it.each([

@@ -42,7 +42,10 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         <h1 className="text-2xl font-bold text-brand-900">{room.name}</h1>
         {room.startsAt && room.endsAt && (
           <p className="text-slate-700">
-            {formatCityTime(room.startsAt)} – {formatCityTime(room.endsAt)}
+            {formatCityTime(room.startsAt)} – {formatCityTime(room.endsAt)} ·{" "}
+            <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/termin.ics`} download>
+              In den Kalender (.ics)
+            </a>
           </p>
         )}
         {room.topic && <p className="mt-1 text-slate-700">{room.topic}</p>}

@@ -1,0 +1,236 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { people, portalSessions, type PortalSession } from "../../drizzle/schema";
+import type { Db } from "../db/client";
+import type { Logger } from "../log";
+import { logoutDevice } from "../matrix/sso-login";
+import { portalRuntime } from "../portal/runtime";
+import type { TokenCipher } from "./token-crypto";
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0: the identity provider posts a
+ * signed logout token when a person's session there ends; the portal ends
+ * every session that came from it and logs out their Matrix devices.
+ */
+
+export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
+/** Only public-key algorithms: the keys come from the issuer's JWKS, never from a shared secret. */
+const PUBLIC_KEY_ALGORITHMS = new Set([
+  "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
+]);
+
+const discoverySchema = z.object({
+  issuer: z.string(),
+  jwks_uri: z.url(),
+  token_endpoint: z.url(),
+  id_token_signing_alg_values_supported: z.array(z.string()).optional(),
+});
+
+export interface IdpMetadata {
+  issuer: string;
+  tokenEndpoint: string;
+  /** Signature algorithms accepted for ID and logout tokens: the issuer's list, public-key ones only. */
+  algorithms: string[];
+  keys: JWTVerifyGetKey;
+}
+
+const metadataCache = new Map<string, { at: number; meta: Promise<IdpMetadata> }>();
+const METADATA_TTL_MS = 60 * 60_000;
+
+async function fetchMetadata(issuer: string, fetchFn: typeof fetch): Promise<IdpMetadata> {
+  const res = await fetchFn(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`identity provider discovery failed: HTTP ${res.status}`);
+  const d = discoverySchema.parse(await res.json());
+  if (d.issuer.replace(/\/+$/, "") !== issuer) throw new Error("identity provider discovery names another issuer");
+  const listed = d.id_token_signing_alg_values_supported ?? ["RS256"];
+  const algorithms = listed.filter((a) => PUBLIC_KEY_ALGORITHMS.has(a));
+  if (algorithms.length === 0) throw new Error("identity provider offers no public-key signature algorithm");
+  return {
+    issuer: d.issuer,
+    tokenEndpoint: d.token_endpoint,
+    algorithms,
+    keys: createRemoteJWKSet(new URL(d.jwks_uri), { timeoutDuration: 5_000 }),
+  };
+}
+
+/** The issuer's discovery document and key set, cached for an hour (the key set refetches unknown kids itself). */
+export function discoverIdp(issuer: string, fetchFn: typeof fetch = fetch, now = Date.now()): Promise<IdpMetadata> {
+  const cached = metadataCache.get(issuer);
+  if (cached && now - cached.at < METADATA_TTL_MS) return cached.meta;
+  const meta = fetchMetadata(issuer, fetchFn);
+  metadataCache.set(issuer, { at: now, meta });
+  meta.catch(() => metadataCache.delete(issuer));
+  return meta;
+}
+
+export interface LogoutTokenCheck {
+  issuer: string;
+  clientId: string;
+  algorithms: string[];
+  keys: JWTVerifyGetKey | CryptoKey;
+  currentDate?: Date;
+  /** Oldest acceptable `iat`; logout tokens are meant to be used at once. */
+  maxAgeSeconds?: number;
+}
+
+export type LogoutTokenVerdict =
+  | { valid: true; sid: string | null; sub: string | null; jti: string }
+  | { valid: false; problem: string };
+
+const logoutClaimsSchema = z.object({
+  events: z.record(z.string(), z.unknown()),
+  jti: z.string().min(1),
+  sid: z.string().min(1).optional(),
+  sub: z.string().min(1).optional(),
+});
+
+/** Section 2.6 of the specification: signature, iss, aud, iat, the logout event, no nonce, sid and/or sub. */
+export async function verifyLogoutToken(token: string, check: LogoutTokenCheck): Promise<LogoutTokenVerdict> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, check.keys as JWTVerifyGetKey, {
+      issuer: check.issuer,
+      audience: check.clientId,
+      algorithms: check.algorithms,
+      requiredClaims: ["iat"],
+      maxTokenAge: check.maxAgeSeconds ?? 300,
+      clockTolerance: 30,
+      currentDate: check.currentDate,
+    }));
+  } catch (err) {
+    return { valid: false, problem: (err as { code?: string }).code ?? "invalid token" };
+  }
+  if ("nonce" in payload) return { valid: false, problem: "a logout token must not carry a nonce" };
+  const claims = logoutClaimsSchema.safeParse(payload);
+  if (!claims.success) return { valid: false, problem: "missing events or jti claim" };
+  const event = claims.data.events[BACKCHANNEL_LOGOUT_EVENT];
+  if (!event || typeof event !== "object" || Array.isArray(event)) {
+    return { valid: false, problem: "not a back-channel logout event" };
+  }
+  const { sid, sub, jti } = claims.data;
+  if (!sid && !sub) return { valid: false, problem: "neither sid nor sub" };
+  return { valid: true, sid: sid ?? null, sub: sub ?? null, jti };
+}
+
+/** Remembers token ids for their lifetime, so a replayed logout token is acknowledged without work. */
+const seenJtis = new Map<string, number>();
+function isReplay(jti: string, nowMs: number): boolean {
+  for (const [id, until] of seenJtis) if (until < nowMs) seenJtis.delete(id);
+  if (seenJtis.has(jti)) return true;
+  seenJtis.set(jti, nowMs + 10 * 60_000);
+  return false;
+}
+
+export interface SessionEndDeps {
+  db: Db;
+  log: Logger;
+  tokens: TokenCipher;
+  /** Logs out one Matrix device by its access token. */
+  logoutMatrixDevice: (accessToken: string) => Promise<void>;
+  now: () => Date;
+}
+
+/** Revokes the still-open sessions matching `where` and logs out the Matrix device each one created. */
+export async function endPortalSessions(deps: SessionEndDeps, where: SQL, reason: string): Promise<PortalSession[]> {
+  const ended = await deps.db
+    .update(portalSessions)
+    .set({ revokedAt: deps.now(), revokeReason: reason, matrixLoginState: null })
+    .where(and(where, isNull(portalSessions.revokedAt)))
+    .returning();
+  await Promise.all(
+    ended.map(async (s) => {
+      if (!s.matrixAccessTokenEnc) return;
+      // Synapse may have ended the device already (its own back-channel logout); that is fine.
+      await deps.logoutMatrixDevice(deps.tokens.decrypt(s.matrixAccessTokenEnc)).catch((err: Error) =>
+        deps.log.info({ err: err.message, personId: s.personId }, "matrix device already logged out"),
+      );
+    }),
+  );
+  return ended;
+}
+
+export interface BackchannelDeps extends SessionEndDeps {
+  verify: (token: string) => Promise<LogoutTokenVerdict>;
+  /** The ID-token claim people are keyed on; `sub`-only logout tokens map to people only when it is `sub`. */
+  subjectClaim: string;
+}
+
+export type BackchannelResult = { status: 200; ended: number } | { status: 400; error: string; description: string };
+
+/** Verifies the logout token and ends the sessions it names; the route turns the result into HTTP. */
+export async function handleBackchannelLogout(logoutToken: unknown, deps: BackchannelDeps): Promise<BackchannelResult> {
+  if (typeof logoutToken !== "string" || logoutToken.length === 0 || logoutToken.length > 16_384) {
+    return { status: 400, error: "invalid_request", description: "logout_token missing" };
+  }
+  let verdict: LogoutTokenVerdict;
+  try {
+    verdict = await deps.verify(logoutToken);
+  } catch (err) {
+    // The issuer's keys could not be fetched: the token cannot be checked, so nothing is ended.
+    deps.log.error({ err: (err as Error).message }, "back-channel logout: identity provider keys unavailable");
+    return { status: 400, error: "logout_failed", description: "logout token could not be verified" };
+  }
+  if (!verdict.valid) {
+    deps.log.warn({ problem: verdict.problem }, "back-channel logout token rejected");
+    return { status: 400, error: "invalid_request", description: "invalid logout token" };
+  }
+  if (isReplay(verdict.jti, deps.now().getTime())) return { status: 200, ended: 0 };
+
+  const person =
+    verdict.sub && deps.subjectClaim === "sub"
+      ? await deps.db.query.people.findFirst({ where: eq(people.subject, verdict.sub), columns: { id: true } })
+      : undefined;
+  let where: SQL | undefined;
+  if (verdict.sid) {
+    // With both, the session must also belong to that person: one IdP session, one person.
+    where = person
+      ? and(eq(portalSessions.idpSessionId, verdict.sid), eq(portalSessions.personId, person.id))
+      : eq(portalSessions.idpSessionId, verdict.sid);
+  } else if (person) {
+    where = eq(portalSessions.personId, person.id);
+  }
+  if (!where) {
+    deps.log.info("back-channel logout for no known session");
+    return { status: 200, ended: 0 };
+  }
+  try {
+    const ended = await endPortalSessions(deps, where, "idp-logout");
+    deps.log.info({ ended: ended.length, bySid: Boolean(verdict.sid) }, "back-channel logout");
+    return { status: 200, ended: ended.length };
+  } catch (err) {
+    deps.log.error({ err }, "back-channel logout failed");
+    return { status: 400, error: "logout_failed", description: "sessions could not be ended" };
+  }
+}
+
+/** Session-ending dependencies of the running portal. */
+export function portalSessionEndDeps(): SessionEndDeps {
+  const { config, db, log, tokens } = portalRuntime();
+  return {
+    db,
+    log,
+    tokens,
+    logoutMatrixDevice: (token) => logoutDevice(config.matrix.homeserverUrl, token),
+    now: () => new Date(),
+  };
+}
+
+/** The running portal's dependencies: its issuer, client id, database and homeserver. */
+export function portalBackchannelDeps(): BackchannelDeps {
+  const { config } = portalRuntime();
+  return {
+    ...portalSessionEndDeps(),
+    subjectClaim: config.oidc.subjectClaim,
+    async verify(token) {
+      const idp = await discoverIdp(config.oidc.issuer);
+      return verifyLogoutToken(token, {
+        issuer: idp.issuer,
+        clientId: config.oidc.clientId,
+        algorithms: idp.algorithms,
+        keys: idp.keys,
+      });
+    },
+  };
+}
