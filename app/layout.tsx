@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { requestMessages } from "@/lib/i18n/request-locale";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,15 +9,16 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const { locale, t } = await requestMessages();
   return (
-    <html lang="de">
+    <html lang={locale}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <a
           href="#main"
           className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
         >
-          Zum Inhalt springen
+          {t.common.skipToContent}
         </a>
         {children}
       </body>

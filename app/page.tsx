@@ -3,31 +3,29 @@ import { AFTER_SIGN_IN } from "@/lib/auth/auth-options";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { listRoomsFor } from "@/lib/rooms/room-list";
 import { formatCityTime } from "@/lib/time/berlin-time";
+import { requestMessages } from "@/lib/i18n/request-locale";
+import { fill } from "@/lib/i18n/translate";
 import { PageShell } from "./_components/page-shell";
 import { SignInButton } from "./_components/sign-in-button";
 
 export const dynamic = "force-dynamic";
 
-const kindLabels = { meeting: "Besprechung", team: "Teamraum", direct: "Einzelchat" } as const;
-
 export default async function HomePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const { config, db } = portalRuntime();
   const signedIn = await currentSession();
+  const { locale, t } = await requestMessages();
+  const localeTag = locale === "de" ? "de-DE" : "en-GB";
 
   if (!signedIn) {
     return (
       <PageShell cityName={config.cityName}>
         <section className="flex flex-col gap-4">
           <h1 className="text-3xl font-bold text-brand-900">Stadtfunk</h1>
-          <p className="text-lg text-slate-700">
-            Chat und Videokonferenzen der Stadtverwaltung {config.cityName} – betrieben in der eigenen Infrastruktur.
-          </p>
+          <p className="text-lg text-slate-700">{fill(t.home.tagline, { city: config.cityName })}</p>
           <div>
-            <SignInButton label="Mit dem Dienstkonto anmelden" callbackUrl={AFTER_SIGN_IN} />
+            <SignInButton label={t.home.signIn} busyLabel={t.home.redirecting} callbackUrl={AFTER_SIGN_IN} />
           </div>
-          <p className="text-sm text-slate-600">
-            Sie melden sich mit Ihrem gewohnten Dienstkonto an (Single Sign-on). Ein weiteres Passwort gibt es nicht.
-          </p>
+          <p className="text-sm text-slate-600">{t.home.signInHint}</p>
         </section>
       </PageShell>
     );
@@ -40,24 +38,24 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   const signOut = (
     <form method="post" action="/abmelden">
       <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">
-        Abmelden
+        {t.common.signOut}
       </button>
     </form>
   );
   return (
     <PageShell cityName={config.cityName} actions={signOut}>
       <section>
-        <h1 className="text-2xl font-bold text-brand-900">Willkommen, {person.displayName}</h1>
+        <h1 className="text-2xl font-bold text-brand-900">{fill(t.home.welcome, { name: person.displayName })}</h1>
         <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-slate-800">
-          <dt className="font-medium">Bereiche</dt>
+          <dt className="font-medium">{t.home.departments}</dt>
           <dd>{person.departments.length > 0 ? person.departments.join(", ") : "–"}</dd>
-          <dt className="font-medium">Rolle</dt>
-          <dd>{person.role === "admin" ? "Administration" : "Mitarbeiterin / Mitarbeiter"}</dd>
-          <dt className="font-medium">Matrix-Konto</dt>
+          <dt className="font-medium">{t.home.role}</dt>
+          <dd>{person.role === "admin" ? t.home.roleAdmin : t.home.roleStaff}</dd>
+          <dt className="font-medium">{t.home.matrixAccount}</dt>
           <dd data-testid="matrix-user-id">
             {session.matrixUserId ?? (
               <a className="text-brand-700 underline" href="/matrix/connect">
-                Jetzt verbinden
+                {t.home.connectNow}
               </a>
             )}
           </dd>
@@ -67,23 +65,23 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
       <section aria-labelledby="rooms-heading" className="flex flex-col gap-4">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 id="rooms-heading" className="text-xl font-semibold">
-            Meine Räume und Besprechungen
+            {t.home.myRooms}
           </h2>
           <a href="/rooms/new" className="rounded-md bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-900">
-            Neuer Raum
+            {t.home.newRoom}
           </a>
         </div>
         <form role="search" className="flex gap-2">
           <label htmlFor="q" className="sr-only">
-            Räume durchsuchen
+            {t.home.searchLabel}
           </label>
-          <input id="q" name="q" defaultValue={search} placeholder="Räume durchsuchen" className="w-full rounded-md border border-slate-400 px-3 py-2" />
+          <input id="q" name="q" defaultValue={search} placeholder={t.home.searchLabel} className="w-full rounded-md border border-slate-400 px-3 py-2" />
           <button type="submit" className="rounded-md border border-slate-400 px-4 py-2">
-            Suchen
+            {t.home.search}
           </button>
         </form>
         {myRooms.length === 0 ? (
-          <p className="text-slate-700">{search ? "Keine Räume gefunden." : "Noch keine Räume."}</p>
+          <p className="text-slate-700">{search ? t.home.noRoomsFound : t.home.noRooms}</p>
         ) : (
           <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="room-list">
             {myRooms.map((r) => (
@@ -93,13 +91,15 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
                     {r.name}
                   </a>
                   <p className="text-sm text-slate-600">
-                    {kindLabels[r.kind]}
-                    {r.startsAt ? ` · ${formatCityTime(r.startsAt)}` : ""}
+                    {t.home.kinds[r.kind]}
+                    {r.startsAt ? ` · ${formatCityTime(r.startsAt, localeTag)}` : ""}
                   </p>
                 </div>
                 {r.startsAt && (
                   <a className="text-sm text-brand-700 underline" href={`/rooms/${encodeURIComponent(r.matrixRoomId!)}/termin.ics`} download>
-                    <span aria-hidden="true">📅 </span>Kalender<span className="sr-only"> für {r.name}</span>
+                    <span aria-hidden="true">📅 </span>
+                    {t.home.calendar}
+                    <span className="sr-only"> {fill(t.home.calendarFor, { name: r.name })}</span>
                   </a>
                 )}
               </li>

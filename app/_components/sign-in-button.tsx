@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-export function SignInButton({ label, callbackUrl }: { label: string; callbackUrl: string }) {
+export function SignInButton({ label, busyLabel, callbackUrl }: { label: string; busyLabel: string; callbackUrl: string }) {
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -15,7 +15,7 @@ export function SignInButton({ label, callbackUrl }: { label: string; callbackUr
       }}
       className="rounded-md bg-brand-700 px-5 py-3 text-base font-semibold text-white hover:bg-brand-900 disabled:opacity-60"
     >
-      {busy ? "Weiterleitung …" : label}
+      {busy ? busyLabel : label}
     </button>
   );
 }

@@ -67,6 +67,13 @@ describe("the one-command stack (npm start)", () => {
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Stadtfunk");
     await expect(page.getByRole("button", { name: /Dienstkonto/ }).isVisible()).resolves.toBe(true);
     expect(problems).toEqual([]);
+
+    // German first; the language switch turns the page English and remembers it.
+    await page.getByRole("button", { name: "English" }).click();
+    await expect(page.getByRole("button", { name: "Sign in with your work account" }).isVisible()).resolves.toBe(true);
+    await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Deutsch" }).isVisible()).resolves.toBe(true);
   });
 
   it("answers 503 and names the component when one is down", async () => {

@@ -6,6 +6,7 @@ import { requireRoomMember } from "@/lib/rooms/room-access";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
+import { requestMessages } from "@/lib/i18n/request-locale";
 import { CallPanel } from "./_components/call-panel";
 import { RoomChat } from "./_components/room-chat";
 
@@ -17,6 +18,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   const signedIn = await currentSession();
   if (!signedIn) redirect(`/`);
   const { db, service, config } = portalRuntime();
+  const { t } = await requestMessages();
 
   const room = await findRoomByMatrixId(db, roomId);
   if (!room) notFound();
@@ -32,11 +34,11 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   }
 
   return (
-    <PageShell cityName={config.cityName}>
+    <PageShell cityName={config.cityName} path={`/rooms/${encodeURIComponent(roomId)}`}>
       <header>
         <p className="text-sm text-slate-600">
           <a href="/" className="underline">
-            Übersicht
+            {t.common.overview}
           </a>
         </p>
         <h1 className="text-2xl font-bold text-brand-900">{room.name}</h1>
@@ -44,7 +46,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
           <p className="text-slate-700">
             {formatCityTime(room.startsAt)} – {formatCityTime(room.endsAt)} ·{" "}
             <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/termin.ics`} download>
-              In den Kalender (.ics)
+              {t.room.addToCalendar}
             </a>
           </p>
         )}

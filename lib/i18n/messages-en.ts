@@ -1,0 +1,55 @@
+import type { Messages } from "./messages-de";
+
+export const en: Messages = {
+  common: {
+    skipToContent: "Skip to content",
+    overview: "Overview",
+    toStart: "To the start page",
+    signOut: "Sign out",
+    language: "Language",
+    switchTo: "Deutsch",
+  },
+  home: {
+    tagline: "Chat and video meetings of the {city} administration – run on its own infrastructure.",
+    signIn: "Sign in with your work account",
+    redirecting: "Redirecting …",
+    signInHint: "You sign in with your usual work account (single sign-on). There is no second password.",
+    welcome: "Welcome, {name}",
+    departments: "Departments",
+    role: "Role",
+    roleAdmin: "Administration",
+    roleStaff: "Staff",
+    matrixAccount: "Matrix account",
+    connectNow: "Connect now",
+    myRooms: "My rooms and meetings",
+    newRoom: "New room",
+    searchLabel: "Search rooms",
+    search: "Search",
+    noRooms: "No rooms yet.",
+    noRoomsFound: "No rooms found.",
+    calendar: "Calendar",
+    calendarFor: "for {name}",
+    kinds: { meeting: "Meeting", team: "Team room", direct: "One-to-one chat" },
+  },
+  noAccess: {
+    title: "No access to Stadtfunk",
+    notInGroup: "Your work account is not in a group that may use Stadtfunk.",
+    disabled: "Your account is blocked for Stadtfunk.",
+    contactIt: "Please contact your IT department if you need access.",
+  },
+  signInFailed: {
+    title: "Sign-in failed",
+    generic: "The sign-in could not be completed. Please try again.",
+    AccessDenied: "Your work account may not use Stadtfunk.",
+    "matrix-state": "The sign-in at the chat server was no longer valid. Please sign in again.",
+    "matrix-identity": "The chat account does not belong to the signed-in person. Please sign in again.",
+    "matrix-homeserver": "The chat server did not accept the sign-in. Please try again.",
+  },
+  forbidden: {
+    title: "No access",
+    text: "You are not a member of this room. Ask the person who manages it for an invitation.",
+  },
+  room: {
+    addToCalendar: "Add to calendar (.ics)",
+  },
+};
