@@ -46,7 +46,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
     <PageShell cityName={config.cityName} actions={signOut}>
       <section>
         <h1 className="text-2xl font-bold text-brand-900">{fill(t.home.welcome, { name: person.displayName })}</h1>
-        <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-slate-800">
+        <dl className="mt-4 grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-2 text-slate-800 [&_dd]:[overflow-wrap:anywhere]">
           <dt className="font-medium">{t.home.departments}</dt>
           <dd>{person.departments.length > 0 ? person.departments.join(", ") : "–"}</dd>
           <dt className="font-medium">{t.home.role}</dt>

@@ -28,7 +28,7 @@ export function CreateRoomForm({ people, idempotencyKey }: { people: PersonOptio
     <form action={action} className="flex flex-col gap-5" noValidate>
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       {state.message && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-900">
+        <p role="alert" data-testid="form-message" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-900">
           {state.message}
         </p>
       )}
