@@ -37,6 +37,11 @@ export async function PageShell({
       <main id="main" className="mx-auto flex max-w-5xl flex-col gap-8 px-4 py-10">
         {children}
       </main>
+      <footer className="mx-auto max-w-5xl px-4 pb-8 text-sm text-slate-700">
+        <a className="underline" href="/barrierefreiheit">
+          {t.footer.accessibility}
+        </a>
+      </footer>
     </>
   );
 }

@@ -18,6 +18,8 @@ export interface AppConfig {
   dataDir: string;
   logLevel: Env["LOG_LEVEL"];
   cityName: string;
+  /** Where people report accessibility barriers (BITV 2.0 feedback mechanism). */
+  accessibilityContact: string;
   portal: { url: string; port: number; authSecret: string };
   database: { url: string; embedded: boolean; pglitePort: number };
   matrix: {
@@ -101,6 +103,7 @@ export function parseConfig(
     dataDir: path.resolve(e.STADTFUNK_DATA_DIR),
     logLevel: e.LOG_LEVEL,
     cityName: e.CITY_NAME,
+    accessibilityContact: e.ACCESSIBILITY_CONTACT,
     portal: { url: e.PORTAL_URL, port: e.PORTAL_PORT, authSecret: s("AUTH_SECRET") },
     database: {
       url: e.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${e.PGLITE_PORT}/postgres`,

@@ -31,6 +31,7 @@ export const envSchema = z.object({
   STADTFUNK_DATA_DIR: z.string().min(1).default(".data"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   CITY_NAME: z.string().min(1).max(120).default("Musterstadt"),
+  ACCESSIBILITY_CONTACT: z.email("must be an e-mail address").default("barrierefreiheit@musterstadt.example"),
 
   // --- portal ---
   PORTAL_URL: httpUrl.default("http://127.0.0.1:3000"),

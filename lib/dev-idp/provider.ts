@@ -34,6 +34,9 @@ export interface DevIdpOptions {
   cityName?: string;
 }
 
+/** Discovery metadata field by which the portal recognises the demo provider. */
+export const DEMO_PROVIDER_MARKER = "stadtfunk_demo_provider";
+
 export const SCOPES = ["openid", "offline_access", "profile", "email", "groups"];
 
 const CLAIMS = {
@@ -125,6 +128,8 @@ export async function createDevIdp(options: DevIdpOptions): Promise<Provider> {
     // too: the portal and Synapse read them from there.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // Marks this provider as the demo one: the portal refuses it unless STADTFUNK_DEMO=true.
+    discovery: { [DEMO_PROVIDER_MARKER]: true },
     // Refresh tokens for every client allowed to use them, without requiring
     // offline_access (which oidc-provider only accepts together with prompt=consent).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),

@@ -51,6 +51,22 @@ export const de = {
   room: {
     addToCalendar: "In den Kalender (.ics)",
   },
+  footer: {
+    accessibility: "Barrierefreiheit",
+  },
+  accessibility: {
+    title: "Erklärung zur Barrierefreiheit",
+    scope: "Diese Erklärung gilt für das Portal Stadtfunk der Stadtverwaltung {city}.",
+    status:
+      "Das Portal soll die Anforderungen der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) erfüllen, die auf den Web Content Accessibility Guidelines (WCAG) 2.1 Stufe AA beruht. Jede Seite wird bei jeder Änderung automatisch mit axe auf Verstöße geprüft; Tastaturbedienung, Beschriftungen und Kontraste sind Teil dieser Prüfung.",
+    limits:
+      "Nicht vollständig barrierefrei sind derzeit: Inhalte, die andere Personen im Chat einstellen (z. B. Bilder ohne Beschreibung), und die eingebettete Videokonferenz, deren Bedienoberfläche von Jitsi stammt.",
+    feedbackTitle: "Feedback und Kontakt",
+    feedback: "Sind Ihnen Barrieren aufgefallen? Schreiben Sie uns: {contact}. Wir antworten innerhalb von zwei Wochen.",
+    enforcementTitle: "Schlichtungsverfahren",
+    enforcement:
+      "Wenn Sie auf Ihre Rückmeldung keine zufriedenstellende Antwort erhalten, können Sie sich an die Schlichtungsstelle nach dem Behindertengleichstellungsrecht Ihres Landes wenden.",
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

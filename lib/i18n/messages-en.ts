@@ -52,4 +52,20 @@ export const en: Messages = {
   room: {
     addToCalendar: "Add to calendar (.ics)",
   },
+  footer: {
+    accessibility: "Accessibility",
+  },
+  accessibility: {
+    title: "Accessibility statement",
+    scope: "This statement applies to the Stadtfunk portal of the {city} administration.",
+    status:
+      "The portal aims to meet the German accessibility regulation (BITV 2.0), which builds on the Web Content Accessibility Guidelines (WCAG) 2.1 level AA. Every page is checked automatically with axe at every change; keyboard use, labels and contrast are part of that check.",
+    limits:
+      "Not yet fully accessible: content other people post in the chat (for example images without a description) and the embedded video call, whose interface comes from Jitsi.",
+    feedbackTitle: "Feedback and contact",
+    feedback: "Did you notice a barrier? Write to us: {contact}. We answer within two weeks.",
+    enforcementTitle: "Enforcement procedure",
+    enforcement:
+      "If you do not receive a satisfactory answer, you can contact the arbitration body for disability equality law of your federal state.",
+  },
 };

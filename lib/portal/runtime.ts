@@ -3,6 +3,7 @@ import { openDb, runMigrations, type Db, type DbHandle } from "../db/client";
 import { createLogger, type Logger } from "../log";
 import { createTokenCipher, type TokenCipher } from "../auth/token-crypto";
 import { createServiceClient, type ServiceClient } from "../matrix/service-client";
+import { assertTrustedIssuer } from "../auth/issuer-guard";
 
 /** The portal process's long-lived objects, created once per process (and once across dev reloads). */
 interface PortalRuntime {
@@ -38,5 +39,6 @@ export async function preparePortal(): Promise<void> {
   const rt = portalRuntime();
   rt.migrated ??= runMigrations(rt.dbHandle);
   await rt.migrated;
+  await assertTrustedIssuer(rt.config.oidc.issuer, rt.config.demo);
   rt.log.info({ url: rt.config.portal.url, demo: rt.config.demo }, "portal ready");
 }

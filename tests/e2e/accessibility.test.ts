@@ -35,6 +35,14 @@ describe("accessibility (WCAG 2.1 AA, checked with axe) and small screens", () =
     await anonContext.close();
   });
 
+  it("the accessibility statement, reachable from every page, with a feedback contact", async () => {
+    await page.goto(stack.portalUrl);
+    await page.getByRole("link", { name: "Barrierefreiheit" }).click();
+    await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("Erklärung zur Barrierefreiheit");
+    await expect(page.locator('a[href^="mailto:"]').count()).resolves.toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   it("the dashboard", async () => {
     await page.goto(stack.portalUrl);
     expect(await seriousViolations(page)).toEqual([]);
