@@ -1,8 +1,13 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit, type AppConfig } from "../lib/config/load";
+import { openDb, runMigrations, type Db } from "../lib/db/client";
 import { createLogger, type Logger } from "../lib/log";
+import { managedRoomTemplate } from "../lib/policy/power-levels";
+import { readRoomAccess } from "../lib/rooms/room-access";
 import { start as startPingBot } from "./ping";
+import { start as startPolicyBot } from "./policy";
+import { start as startRoomCommands } from "./room-commands";
 import {
   addHealthRoute,
   botMessenger,
@@ -13,67 +18,144 @@ import {
   stopAppservice,
 } from "./shared/appservice";
 import { setupAutojoin } from "./shared/autojoin";
+import { asServiceClient, createBotClient } from "./shared/homeserver";
+import { managedRoomsIn } from "./shared/managed-rooms";
+import { createOutbox } from "./shared/outbox";
+import type { RetryInfo, RetryOptions } from "./shared/retry";
 import { routeSdkLogging } from "./shared/sdk-logger";
+import { DatabaseAppserviceStorage, pruneBotJournal } from "./shared/transaction-store";
+import { RoomWorkQueue } from "./shared/work-queue";
 
 /** Commands older than this are dropped even while running (e.g. delivered late after an outage). */
 export const DEFAULT_MAX_EVENT_AGE_MS = 5 * 60_000;
+/** Completed transactions and sent messages are kept this long, then pruned at start. */
+export const JOURNAL_RETENTION_MS = 7 * 24 * 60 * 60_000;
 
 export interface BotsOptions {
+  /** The portal database: managed rooms, transactions, outbox, audit log. */
+  db: Db;
+  /** Policy enforcement only logs what it would do (BOTS_DRY_RUN). */
+  isDryRun?: boolean;
+  /** Look at every managed room once after the start, for changes made while the bots were down. */
+  sweepOnStart?: boolean;
   maxEventAgeMs?: number;
+  retry?: RetryOptions;
   now?: () => number;
 }
 
 export interface RunningBots {
   botUserId: string;
+  /** Settles when the start-up sweep of managed rooms is done. */
+  sweep: Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the application service with every bot module. Order follows the
  * SDK examples: logging → storage/appservice → handlers → begin, so no event
- * of the first transaction is missed.
+ * of the first transaction is missed. A transaction is acknowledged only
+ * after its events' work is done (see DatabaseAppserviceStorage).
  */
-export async function startBots(config: AppConfig, logger: Logger, options: BotsOptions = {}): Promise<RunningBots> {
+export async function startBots(config: AppConfig, logger: Logger, options: BotsOptions): Promise<RunningBots> {
   routeSdkLogging(logger);
-  const appservice = createAppservice(config);
+  const { db } = options;
+  const isDryRun = options.isDryRun ?? false;
+  if (isDryRun) logger.warn("policy enforcement in dry-run mode: nothing is changed");
+
+  const queue = new RoomWorkQueue((err, roomId) => logger.error({ err, roomId }, "bot work failed"));
+  const storage = new DatabaseAppserviceStorage({ db, logger, awaitEffects: () => queue.idle() });
+  const appservice = createAppservice(config, storage);
   addHealthRoute(appservice);
 
   const now = options.now ?? Date.now;
+  const main = mainBotUser(config);
+  const mainIntent = appservice.getIntent(main.localpart);
+  const botUserIds: ReadonlySet<string> = new Set([mainIntent.userId]);
+  const connection = {
+    homeserverUrl: config.matrix.homeserverUrl,
+    asToken: config.appservice.asToken,
+    retry: { onRetry: (info: RetryInfo) => logger.warn(info, "homeserver call retried"), ...options.retry },
+  };
+  const client = createBotClient(connection, mainIntent.userId);
+  const outbox = createOutbox(db);
+  const managedRooms = managedRoomsIn(db);
+  const messenger = botMessenger(mainIntent, client, outbox);
+  const service = asServiceClient(client);
   const filter = {
     isOwnUser: (userId: string) => isServiceUser(config, userId),
     // Taken before listening: anything the homeserver stamped earlier is history.
     startedAt: now(),
     maxAgeMs: options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS,
   };
-  const main = mainBotUser(config);
-  const mainIntent = appservice.getIntent(main.localpart);
 
+  const policyBot = startPolicyBot({
+    events: appservice,
+    client,
+    outbox,
+    db,
+    managedRooms,
+    policy: { powerLevelsTemplate: managedRoomTemplate(), isServiceUser: (userId) => isServiceUser(config, userId) },
+    isDryRun,
+    // Only the bots' own changes are exempt; guests live in the namespace too.
+    filter: { ...filter, isOwnUser: (userId) => botUserIds.has(userId) },
+    queue,
+    logger,
+    now,
+  });
   const stopListeners = [
     setupAutojoin({
       events: appservice,
-      policy: { serverName: config.matrix.serverName, botUserIds: new Set([mainIntent.userId]) },
-      join: (userId, roomId) => appservice.getIntentForUserId(userId).joinRoom(roomId),
+      policy: { serverName: config.matrix.serverName, botUserIds },
+      isManagedRoom: (roomId) => managedRooms.isManaged(roomId),
+      join: (userId, roomId) => createBotClient(connection, userId).joinRoom(roomId),
       logger,
+      schedule: queue.schedule,
     }),
-    startPingBot({ events: appservice, messenger: botMessenger(mainIntent), filter, logger, now }),
+    startPingBot({ events: appservice, messenger, filter, logger, schedule: queue.schedule, now }),
+    startRoomCommands({
+      events: appservice,
+      messenger,
+      client,
+      managedRooms,
+      readAccess: (roomId, userId) => readRoomAccess(service, roomId, userId),
+      inviteRules: {
+        serverName: config.matrix.serverName,
+        // Federation partners join this list once they are configured.
+        approvedServers: [config.matrix.serverName],
+        isServiceUser: (userId) => isServiceUser(config, userId),
+      },
+      filter,
+      logger,
+      schedule: queue.schedule,
+      now,
+    }),
+    () => policyBot.stop(),
   ];
 
+  let sweep: Promise<void> = Promise.resolve();
   let isStopped = false;
   async function stop(): Promise<void> {
     if (isStopped) return;
     isStopped = true;
     for (const stopListener of stopListeners) stopListener();
     await stopAppservice(appservice);
+    await sweep;
+    await queue.idle();
   }
 
   try {
     await appservice.begin();
     await ensureBotProfile(mainIntent, main.displayName);
+    const pruned = await pruneBotJournal(db, new Date(now() - JOURNAL_RETENTION_MS));
+    logger.debug(pruned, "bot journal pruned");
   } catch (err) {
     await stop();
     throw err;
   }
-  return { botUserId: mainIntent.userId, stop };
+  if (options.sweepOnStart ?? true) {
+    sweep = policyBot.sweep().catch((err: unknown) => logger.error({ err }, "policy sweep failed"));
+  }
+  return { botUserId: mainIntent.userId, sweep, stop };
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -82,10 +164,13 @@ async function runCli(): Promise<void> {
   const config = loadConfigOrExit(["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"]);
   const logger = createLogger("bots", config.logLevel);
   let bots: RunningBots;
+  const database = openDb(config.database.url);
   try {
-    bots = await startBots(config, logger);
+    await runMigrations(database);
+    bots = await startBots(config, logger, { db: database.db, isDryRun: config.bots.isDryRun });
   } catch (err) {
     logger.fatal({ err }, "bots failed to start");
+    await database.close().catch(() => {});
     process.exit(1);
   }
   logger.info({ port: config.appservice.port }, "bots listening");
@@ -96,17 +181,20 @@ async function runCli(): Promise<void> {
     if (isStopping) process.exit(1);
     isStopping = true;
     logger.info({ signal }, "bots stopping");
-    bots.stop().then(
-      () => {
-        logger.info("bots stopped");
-        // The process ends once the event loop drains; a leftover socket must not keep it alive.
-        setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-      },
-      (err: unknown) => {
-        logger.error({ err }, "bots did not stop cleanly");
-        process.exit(1);
-      },
-    );
+    bots
+      .stop()
+      .then(() => database.close())
+      .then(
+        () => {
+          logger.info("bots stopped");
+          // The process ends once the event loop drains; a leftover socket must not keep it alive.
+          setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
+        },
+        (err: unknown) => {
+          logger.error({ err }, "bots did not stop cleanly");
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);

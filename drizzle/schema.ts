@@ -1,4 +1,5 @@
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -128,3 +129,129 @@ export const pendingInvitations = pgTable(
 
 export type Room = typeof rooms.$inferSelect;
 export type PendingInvitation = typeof pendingInvitations.$inferSelect;
+
+/**
+ * Versioned usage rules and privacy notice a guest accepts before joining
+ * (German is binding, English a translation). `{stadt}` in the texts stands
+ * for the city's name. A new version is a new row; acceptances name the version.
+ */
+export const usageRules = pgTable("usage_rules", {
+  version: integer("version").primaryKey(),
+  textDe: text("text_de").notNull(),
+  textEn: text("text_en").notNull(),
+  privacyDe: text("privacy_de").notNull(),
+  privacyEn: text("privacy_en").notNull(),
+  /** Null for the version shipped with the software. */
+  createdBy: uuid("created_by").references(() => people.id),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Invite links for external guests. Only the SHA-256 of the secret is kept;
+ * the secret itself is shown once. `uses` only ever grows through one
+ * conditional UPDATE, and the check constraint keeps it within `max_uses`.
+ */
+export const guestLinks = pgTable(
+  "guest_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    roomId: uuid("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    label: text("label").notNull().default(""),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    maxUses: integer("max_uses").notNull().default(1),
+    uses: integer("uses").notNull().default(0),
+    requiresAdmission: boolean("requires_admission").notNull().default(false),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => people.id),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: uuid("revoked_by").references(() => people.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("guest_links_room_idx").on(t.roomId),
+    check("guest_links_uses_check", sql`${t.uses} >= 0 and ${t.uses} <= ${t.maxUses} and ${t.maxUses} >= 1`),
+  ],
+);
+
+/**
+ * A guest who redeemed a link: one Matrix account in the application
+ * service's namespace, bound to one browser by the hash of a random session
+ * id. Nothing personal beyond the chosen display name is stored.
+ */
+export const guests = pgTable(
+  "guests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    linkId: uuid("link_id")
+      .notNull()
+      .references(() => guestLinks.id, { onDelete: "cascade" }),
+    /** Chosen before the account exists, so a retry completes this account instead of making another. */
+    matrixUserId: text("matrix_user_id").notNull().unique(),
+    displayName: text("display_name").notNull(),
+    sessionHash: text("session_hash").notNull().unique(),
+    acceptedRulesVersion: integer("accepted_rules_version")
+      .notNull()
+      .references(() => usageRules.version),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }).notNull(),
+    status: text("status", { enum: ["waiting", "admitted", "rejected", "expired"] }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** The guest's own Matrix device and token (encrypted with AUTH_SECRET), scoped by the homeserver module. */
+    matrixDeviceId: text("matrix_device_id"),
+    matrixAccessTokenEnc: text("matrix_access_token_enc"),
+    /** Set once the account exists, carries its name and has joined the room; until then a retry repairs. */
+    joinedAt: timestamp("joined_at", { withTimezone: true }),
+    /** Set once the guest was removed from the room and the account deactivated. */
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+    decidedBy: uuid("decided_by").references(() => people.id),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("guests_link_idx").on(t.linkId), index("guests_status_expires_idx").on(t.status, t.expiresAt)],
+);
+
+export type UsageRules = typeof usageRules.$inferSelect;
+export type GuestLink = typeof guestLinks.$inferSelect;
+export type Guest = typeof guests.$inferSelect;
+
+/**
+ * Application-service transactions the homeserver pushed to the bots:
+ * recorded on receipt, completed once every event's effects are done, and
+ * only then acknowledged. A transaction delivered again after completion is
+ * acknowledged without effect, also after a restart.
+ */
+export const appserviceTransactions = pgTable(
+  "appservice_transactions",
+  {
+    txnId: text("txn_id").primaryKey(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [index("appservice_transactions_received_idx").on(t.receivedAt)],
+);
+
+/**
+ * Messages the bots send, stored with their transaction id before the send:
+ * a retried send reuses the id, so the homeserver keeps one event; once
+ * `sent_at` is set the message is never sent again.
+ */
+export const botOutbox = pgTable(
+  "bot_outbox",
+  {
+    txnId: text("txn_id").primaryKey(),
+    sender: text("sender").notNull(),
+    roomId: text("room_id").notNull(),
+    eventType: text("event_type").notNull(),
+    content: jsonb("content").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    eventId: text("event_id"),
+  },
+  (t) => [index("bot_outbox_created_idx").on(t.createdAt)],
+);
+
+export type AppserviceTransaction = typeof appserviceTransactions.$inferSelect;
+export type BotOutboxEntry = typeof botOutbox.$inferSelect;

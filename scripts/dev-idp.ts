@@ -46,6 +46,7 @@ export async function startDevIdpFromConfig(
         client_secret: oidc.clientSecret,
         redirect_uris: [`${portal.url}/api/auth/callback/oidc`],
         post_logout_redirect_uris: [`${portal.url}/`],
+        backchannel_logout_uri: `${portal.url}/api/auth/backchannel-logout`,
       },
       {
         client_id: oidc.synapseClientId,

@@ -2,6 +2,7 @@ import type { Logger } from "../../lib/log";
 import type { BotMessenger } from "../shared/appservice";
 import { listenForCommands, type EventSource } from "../shared/command-listener";
 import type { EventFilterContext } from "../shared/event-filters";
+import type { Schedule } from "../shared/work-queue";
 import { handlePingCommand, PING_COMMAND } from "./ping-command";
 
 export interface PingBotDeps {
@@ -9,6 +10,7 @@ export interface PingBotDeps {
   messenger: BotMessenger;
   filter: Omit<EventFilterContext, "now">;
   logger: Logger;
+  schedule?: Schedule;
   now?: () => number;
 }
 
@@ -21,6 +23,7 @@ export function start(deps: PingBotDeps): () => void {
     isInRoom: (roomId) => messenger.isInRoom(roomId),
     handlers: new Map([[PING_COMMAND, (ctx) => handlePingCommand(ctx, messenger)]]),
     logger: deps.logger.child({ bot: "ping" }),
+    schedule: deps.schedule,
     now: deps.now,
   });
 }

@@ -3,11 +3,11 @@ import type { MessageContent } from "../shared/replies";
 import { handlePingCommand, PONG_TEXT } from "./ping-command";
 
 describe("handlePingCommand", () => {
-  it("answers with a notice that replies to the command", async () => {
-    const sent: [string, MessageContent][] = [];
+  it("answers with a notice that replies to the command, keyed to the command event", async () => {
+    const sent: [string, MessageContent, string][] = [];
     const messenger = {
-      sendMessage: async (roomId: string, content: MessageContent) => {
-        sent.push([roomId, content]);
+      send: async (roomId: string, content: MessageContent, key: string) => {
+        sent.push([roomId, content, key]);
         return "$pong";
       },
     };
@@ -29,6 +29,7 @@ describe("handlePingCommand", () => {
           "m.relates_to": { "m.in_reply_to": { event_id: "$cmd" } },
           "m.mentions": {},
         },
+        "reply:$cmd",
       ],
     ]);
     expect(PONG_TEXT).toMatch(/^Pong/);

@@ -1,7 +1,9 @@
 import type { Server } from "node:http";
-import { Appservice, MemoryStorageProvider, type IAppserviceStorageProvider, type Intent } from "matrix-bot-sdk";
+import { Appservice, type IAppserviceStorageProvider, type Intent } from "matrix-bot-sdk";
 import type { AppConfig } from "../../lib/config/load";
 import { buildAppserviceRegistration, botLocalpart } from "../../lib/matrix/appservice-registration";
+import type { BotClient } from "./homeserver";
+import type { Outbox } from "./outbox";
 import type { MessageContent } from "./replies";
 import { localpartOf, serverOf } from "./user-ids";
 
@@ -29,12 +31,12 @@ export function isServiceUser(config: Pick<AppConfig, "appservice" | "matrix">, 
 export const APPSERVICE_BIND_ADDRESS = "127.0.0.1";
 
 /**
- * Builds the application service from the validated config. Transactions are
- * de-duplicated in memory for now; a durable store comes with the database.
+ * Builds the application service from the validated config. `storage`
+ * de-duplicates transactions (DatabaseAppserviceStorage: durably).
  */
 export function createAppservice(
   config: Pick<AppConfig, "appservice" | "matrix">,
-  storage: IAppserviceStorageProvider = new MemoryStorageProvider(),
+  storage: IAppserviceStorageProvider,
 ): Appservice {
   return new Appservice({
     port: config.appservice.port,
@@ -70,15 +72,17 @@ export async function ensureBotProfile(intent: Intent, displayName: string): Pro
 export interface BotMessenger {
   userId: string;
   isInRoom(roomId: string): Promise<boolean>;
-  sendMessage(roomId: string, content: MessageContent): Promise<string>;
+  /** Sends through the outbox: one message per key, however often it is asked for. */
+  send(roomId: string, content: MessageContent, key: string): Promise<string>;
 }
 
-export function botMessenger(intent: Intent): BotMessenger {
+export function botMessenger(intent: Intent, client: BotClient, outbox: Outbox): BotMessenger {
   return {
-    userId: intent.userId,
+    userId: client.userId,
+    // The SDK refreshes the intent's joined rooms on every membership event of the bot.
     isInRoom: async (roomId) => (await intent.getJoinedRooms()).includes(roomId),
-    // Not intent.sendEvent: that joins the room first, and a bot must never join uninvited.
-    sendMessage: (roomId, content) => intent.underlyingClient.sendMessage(roomId, content),
+    // Never intent.sendEvent: that joins the room first, and a bot must never join uninvited.
+    send: async (roomId, content, key) => (await outbox.send(client, roomId, content, key)).eventId,
   };
 }
 

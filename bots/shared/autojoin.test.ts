@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { isAcceptableInvite, setupAutojoin, type InvitePolicy } from "./autojoin";
+import { isAcceptableInvite, judgeInvite, setupAutojoin, type InvitePolicy } from "./autojoin";
 import { captureLogger } from "./capture-logger";
 
 const BOT = "@_stadtfunk_bot:stadt.test";
@@ -36,22 +36,39 @@ describe("isAcceptableInvite", () => {
   });
 });
 
+describe("judgeInvite", () => {
+  it("names why an invite is ignored", () => {
+    expect(judgeInvite(invite({ sender: "@mallory:evil.example" }), policy)).toBe("outsider");
+    expect(judgeInvite(invite({ state_key: "@someone:stadt.test" }), policy)).toBe("not-a-bot");
+    expect(judgeInvite(invite({ content: { membership: "leave" } }), policy)).toBe("not-an-invite");
+    expect(judgeInvite(invite(), policy)).toBe("accept");
+  });
+});
+
 describe("setupAutojoin", () => {
-  it("joins as the invited bot only for acceptable invites, and stops listening", async () => {
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  it("joins as the invited bot only for acceptable invites into managed rooms, and stops listening", async () => {
     const events = new EventEmitter();
     const joins: string[] = [];
+    const { logger, lines } = captureLogger();
     const stop = setupAutojoin({
       events,
       policy,
+      isManagedRoom: async (roomId) => roomId !== "!private:stadt.test",
       join: async (userId, roomId) => joins.push(`${userId} ${roomId}`),
-      logger: captureLogger().logger,
+      logger,
     });
     events.emit("room.invite", "!a:stadt.test", invite());
     events.emit("room.invite", "!b:stadt.test", invite({ sender: "@mallory:evil.example" }));
+    events.emit("room.invite", "!private:stadt.test", invite());
+    await tick();
     stop();
     events.emit("room.invite", "!c:stadt.test", invite());
-    await Promise.resolve();
+    await tick();
     expect(joins).toEqual([`${BOT} !a:stadt.test`]);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "invite ignored", reason: "outsider", roomId: "!b:stadt.test" }));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "invite ignored", reason: "unmanaged-room", roomId: "!private:stadt.test" }));
   });
 
   it("logs a failed join as a warning instead of crashing", async () => {
@@ -60,6 +77,7 @@ describe("setupAutojoin", () => {
     setupAutojoin({
       events,
       policy,
+      isManagedRoom: async () => true,
       join: async () => {
         throw new Error("M_FORBIDDEN");
       },

@@ -1,12 +1,18 @@
 import type { Logger } from "../../lib/log";
 import { parseCommand, type ParsedCommand } from "./command-parser";
 import { checkTextMessage, type EventFilterContext, type TextMessageEvent } from "./event-filters";
+import type { Schedule } from "./work-queue";
 
 /** The slice of the Appservice's event emitter the bots listen on. */
 export interface EventSource {
   on(name: string, listener: (roomId: string, event: unknown) => void): unknown;
   off(name: string, listener: (roomId: string, event: unknown) => void): unknown;
 }
+
+/** Without a queue, work runs detached (the SDK does not await listeners). */
+export const runDetached: Schedule = (_roomId, task) => {
+  void task();
+};
 
 export interface CommandContext {
   roomId: string;
@@ -23,13 +29,14 @@ export interface CommandListenerDeps {
   isInRoom: (roomId: string) => Promise<boolean>;
   handlers: ReadonlyMap<string, CommandHandler>;
   logger: Logger;
+  /** Where handler work runs; the bots' room queue holds the transaction's acknowledgement until it is done. */
+  schedule?: Schedule;
   now?: () => number;
 }
 
 /**
- * Filters, parses and dispatches commands. Handlers run after the transaction
- * is acknowledged (the SDK does not await listeners), so failures are logged
- * here with the event id as the error id.
+ * Filters, parses and dispatches commands. Failures are logged here with
+ * the event id as the error id; nothing reaches the homeserver's answer.
  */
 export function listenForCommands(deps: CommandListenerDeps): () => void {
   const { logger } = deps;
@@ -52,10 +59,13 @@ export function listenForCommands(deps: CommandListenerDeps): () => void {
     await handler({ roomId: event.room_id, event, command });
   }
 
-  const onMessage = (_roomId: string, raw: unknown): void => {
-    dispatch(raw).catch((err: unknown) => {
-      logger.error({ err, errorId: eventIdOf(raw) }, "command failed");
-    });
+  const schedule = deps.schedule ?? runDetached;
+  const onMessage = (roomId: string, raw: unknown): void => {
+    schedule(roomId, () =>
+      dispatch(raw).catch((err: unknown) => {
+        logger.error({ err, errorId: eventIdOf(raw) }, "command failed");
+      }),
+    );
   };
   deps.events.on("room.message", onMessage);
   return () => deps.events.off("room.message", onMessage);

@@ -100,7 +100,8 @@ export async function verifyLogoutToken(token: string, check: LogoutTokenCheck):
       currentDate: check.currentDate,
     }));
   } catch (err) {
-    return { valid: false, problem: (err as { code?: string }).code ?? "invalid token" };
+    const { code, claim } = err as { code?: string; claim?: string };
+    return { valid: false, problem: `${code ?? "invalid token"}${claim ? ` (${claim})` : ""}` };
   }
   if ("nonce" in payload) return { valid: false, problem: "a logout token must not carry a nonce" };
   const claims = logoutClaimsSchema.safeParse(payload);
@@ -114,13 +115,11 @@ export async function verifyLogoutToken(token: string, check: LogoutTokenCheck):
   return { valid: true, sid: sid ?? null, sub: sub ?? null, jti };
 }
 
-/** Remembers token ids for their lifetime, so a replayed logout token is acknowledged without work. */
-const seenJtis = new Map<string, number>();
+/** Token ids handled in this process, kept beyond a logout token's lifetime: a replay is acknowledged without work. */
+const handledJtis = new Map<string, number>();
 function isReplay(jti: string, nowMs: number): boolean {
-  for (const [id, until] of seenJtis) if (until < nowMs) seenJtis.delete(id);
-  if (seenJtis.has(jti)) return true;
-  seenJtis.set(jti, nowMs + 10 * 60_000);
-  return false;
+  for (const [id, until] of handledJtis) if (until < nowMs) handledJtis.delete(id);
+  return handledJtis.has(jti);
 }
 
 export interface SessionEndDeps {
@@ -178,12 +177,15 @@ export async function handleBackchannelLogout(logoutToken: unknown, deps: Backch
   }
   if (isReplay(verdict.jti, deps.now().getTime())) return { status: 200, ended: 0 };
 
-  const person =
-    verdict.sub && deps.subjectClaim === "sub"
-      ? await deps.db.query.people.findFirst({ where: eq(people.subject, verdict.sub), columns: { id: true } })
-      : undefined;
+  // People are keyed on the configured claim; a `sub` names them only when that claim is `sub`.
+  const bySubject = verdict.sub !== null && deps.subjectClaim === "sub";
+  const person = bySubject
+    ? await deps.db.query.people.findFirst({ where: eq(people.subject, verdict.sub as string), columns: { id: true } })
+    : undefined;
   let where: SQL | undefined;
-  if (verdict.sid) {
+  if (bySubject && !person) {
+    where = undefined;
+  } else if (verdict.sid) {
     // With both, the session must also belong to that person: one IdP session, one person.
     where = person
       ? and(eq(portalSessions.idpSessionId, verdict.sid), eq(portalSessions.personId, person.id))
@@ -192,11 +194,13 @@ export async function handleBackchannelLogout(logoutToken: unknown, deps: Backch
     where = eq(portalSessions.personId, person.id);
   }
   if (!where) {
+    handledJtis.set(verdict.jti, deps.now().getTime() + 10 * 60_000);
     deps.log.info("back-channel logout for no known session");
     return { status: 200, ended: 0 };
   }
   try {
     const ended = await endPortalSessions(deps, where, "idp-logout");
+    handledJtis.set(verdict.jti, deps.now().getTime() + 10 * 60_000);
     deps.log.info({ ended: ended.length, bySid: Boolean(verdict.sid) }, "back-channel logout");
     return { status: 200, ended: ended.length };
   } catch (err) {

@@ -38,6 +38,8 @@ export interface AppConfig {
     asToken: string;
     hsToken: string;
   };
+  /** Enforcement logs what it would do and changes nothing. */
+  bots: { isDryRun: boolean };
   oidc: {
     issuer: string;
     clientId: string;
@@ -125,6 +127,7 @@ export function parseConfig(
       asToken: s("APPSERVICE_AS_TOKEN"),
       hsToken: s("APPSERVICE_HS_TOKEN"),
     },
+    bots: { isDryRun: e.BOTS_DRY_RUN },
     oidc: {
       issuer: e.OIDC_ISSUER,
       clientId: e.OIDC_CLIENT_ID,

@@ -65,6 +65,7 @@ export const envSchema = z.object({
     .default("_stadtfunk_"),
   APPSERVICE_AS_TOKEN: secret.optional(),
   APPSERVICE_HS_TOKEN: secret.optional(),
+  BOTS_DRY_RUN: bool.default(false),
 
   // --- single sign-on ---
   OIDC_ISSUER: httpUrl.default("http://127.0.0.1:3100"),

@@ -196,6 +196,15 @@ export async function createDevIdp(options: DevIdpOptions): Promise<Provider> {
   provider.on("end_session.success", (ctx) =>
     logger.info({ clientId: ctx.oidc.client?.clientId }, "session ended"),
   );
+  // Like Keycloak: a refused refresh says when the account is disabled.
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { error?: string } | undefined;
+    if (ctx.path !== "/token" || body?.error !== "invalid_grant") return;
+    const sub = (ctx.oidc?.entities as { RefreshToken?: { accountId?: string } } | undefined)?.RefreshToken?.accountId;
+    const user = users.list().find((u) => u.sub === sub);
+    if (user && users.isDisabled(user.username)) ctx.body = { error: "invalid_grant", error_description: "User disabled" };
+  });
   return provider;
 }
 

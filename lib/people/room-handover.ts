@@ -56,14 +56,15 @@ export async function chooseSuccessor(db: Db, room: Room, leaver: Person): Promi
     const organiser = await db.query.people.findFirst({ where: and(active, eq(people.id, room.organiserId)) });
     if (organiser) return organiser;
   }
-  const sameDepartment = room.department
-    ? sql`case when ${people.departments} @> ${JSON.stringify([room.department])}::jsonb then 0 else 1 end`
-    : sql`0`;
+  const order = [desc(people.lastSignInAt), people.id];
+  if (room.department) {
+    order.unshift(sql`case when ${people.departments} @> ${JSON.stringify([room.department])}::jsonb then 0 else 1 end`);
+  }
   const [admin] = await db
     .select()
     .from(people)
     .where(and(active, eq(people.role, "admin")))
-    .orderBy(sameDepartment, desc(people.lastSignInAt), people.id)
+    .orderBy(...order)
     .limit(1);
   return admin ?? null;
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
+import { DEMO_PASSWORD } from "../../lib/dev-idp/demo-users";
 import { launchBrowser } from "./support/browser";
 import { browserWhoami, signIn } from "./support/sign-in";
 import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
@@ -53,6 +54,32 @@ describe("sign-in through the city's SSO, one Matrix identity per person", () =>
     expect(user.body.external_ids).toEqual([
       { auth_provider: "oidc-stadtfunk", external_id: "ce5346e9-61e3-4228-8bc4-5a9430625dcb" },
     ]);
+    await context.close();
+  });
+
+  it("an account first created through Synapse's own SSO login (as Element does) is the portal's account", async () => {
+    const element = await browser.newContext();
+    const page = await element.newPage();
+    await page.goto(
+      `${hs}/_matrix/client/v3/login/sso/redirect/oidc-stadtfunk?redirectUrl=${encodeURIComponent(`${stack.portalUrl}/`)}`,
+    );
+    await page.locator("#username").fill("clara.kaemmerei");
+    await page.locator("#password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: /^Anmelden/ }).click();
+    await page.waitForURL((url) => url.searchParams.has("loginToken"));
+    const loginToken = new URL(page.url()).searchParams.get("loginToken");
+    const res = await fetch(`${hs}/_matrix/client/v3/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ type: "m.login.token", token: loginToken }),
+    });
+    const elementLogin = (await res.json()) as { user_id: string };
+    expect(elementLogin.user_id).toBe(`@clara.kaemmerei:${SERVER}`);
+    await element.close();
+
+    const { context, page: portal } = await signIn(browser, stack.portalUrl, "clara.kaemmerei");
+    expect((await browserWhoami(portal)).whoami?.user_id).toBe(elementLogin.user_id);
+    expect((await admin(`/_synapse/admin/v2/users?name=clara&guests=false`)).body.total).toBe(1);
     await context.close();
   });
 

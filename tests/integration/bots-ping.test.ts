@@ -1,9 +1,20 @@
-import { Preset, RoomEvent, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { RoomEvent, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBots, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
+import { people } from "../../drizzle/schema";
 import { parseConfig, type AppConfig } from "../../lib/config/load";
+import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
+import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
 import { createLogger } from "../../lib/log";
+import { createServiceClient } from "../../lib/matrix/service-client";
+import { createManagedRoom } from "../../lib/rooms/create-room";
+import { createRoomInput } from "../../lib/rooms/create-room-input";
+import { freePort } from "../../scripts/stack/ports";
 import { createStartedUser } from "./setup/matrix-users";
 
 function botsConfig(): AppConfig {
@@ -19,6 +30,7 @@ function botsConfig(): AppConfig {
     APPSERVICE_USER_PREFIX: inject("userPrefix"),
     APPSERVICE_AS_TOKEN: inject("asToken"),
     APPSERVICE_HS_TOKEN: inject("hsToken"),
+    JITSI_AUTH_MODE: "none",
   };
   return parseConfig(env, ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"]);
 }
@@ -50,13 +62,20 @@ function isReplyTo(event: MatrixEvent, eventId: string): boolean {
 describe("bots: !ping against a real Synapse", () => {
   const config = botsConfig();
   const logger = createLogger("bots", config.logLevel);
+  let dir: string;
+  let embedded: EmbeddedDb;
+  let handle: DbHandle;
   let bots: RunningBots | undefined;
   let staff: Awaited<ReturnType<typeof createStartedUser>>;
   let timeline: MatrixEvent[];
   let roomId: string;
 
   beforeAll(async () => {
-    bots = await startBots(config, logger);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-bots-ping-"));
+    embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
+    handle = openDb(embedded.url);
+    await runMigrations(handle);
+    bots = await startBots(config, logger, { db: handle.db });
     staff = await createStartedUser({ displayname: "Anna Amt" });
     timeline = recordTimeline(staff.client);
   });
@@ -64,6 +83,9 @@ describe("bots: !ping against a real Synapse", () => {
   afterAll(async () => {
     staff?.client.stopClient();
     await bots?.stop();
+    await handle?.close();
+    await embedded?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("answers GET /health on the appservice port", async () => {
@@ -72,15 +94,22 @@ describe("bots: !ping against a real Synapse", () => {
     expect(await res.json()).toEqual({ status: "ok" });
   });
 
-  it("joins when a local user invites it and carries its display name", async () => {
+  it("is in the managed rooms the service creates and carries its display name", async () => {
     const botUserId = bots!.botUserId;
     expect(botUserId).toBe(`@${config.appservice.userPrefix}bot:${config.matrix.serverName}`);
-    ({ room_id: roomId } = await staff.client.createRoom({ preset: Preset.PrivateChat, name: "Ping-Test" }));
-    await staff.client.invite(roomId, botUserId);
-    await waitFor("the bot to join", async () => {
-      const { joined } = await staff.client.getJoinedRoomMembers(roomId);
-      return joined[botUserId];
-    });
+    const [organiser] = await handle.db
+      .insert(people)
+      .values({ subject: crypto.randomUUID(), displayName: "Anna Amt", matrixUserId: staff.userId, username: staff.localpart })
+      .returning();
+    const room = await createManagedRoom(
+      { db: handle.db, service: createServiceClient(config), config, log: logger, discardRoom: async () => {} },
+      organiser!,
+      createRoomInput.parse({ kind: "team", name: "Ping-Test", idempotencyKey: crypto.randomUUID() }),
+    );
+    roomId = room.matrixRoomId!;
+    await staff.client.joinRoom(roomId);
+    const { joined } = await staff.client.getJoinedRoomMembers(roomId);
+    expect(Object.keys(joined)).toContain(botUserId);
     const profile = await staff.client.getProfileInfo(botUserId);
     expect(profile.displayname).toBe("Stadtfunk");
   });
@@ -101,7 +130,7 @@ describe("bots: !ping against a real Synapse", () => {
     await new Promise((r) => setTimeout(r, 300));
 
     const restarted = captureLogger("debug");
-    bots = await startBots(config, restarted.logger);
+    bots = await startBots(config, restarted.logger, { db: handle.db });
     const { event_id: newPingId } = await staff.client.sendTextMessage(roomId, "!ping vertraulich-7f3a");
 
     await waitFor("the pong to the new !ping", () => timeline.find((e) => isReplyTo(e, newPingId)), 40_000);

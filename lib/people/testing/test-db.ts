@@ -4,6 +4,9 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import * as schema from "../../../drizzle/schema";
 import { migrationsFolder, type Db } from "../../db/client";
 
+/** Creating PGlite (initdb in WebAssembly) takes seconds, more on a busy machine. */
+export const DB_SETUP_MS = 60_000;
+
 export interface TestDb {
   db: Db;
   close(): Promise<void>;

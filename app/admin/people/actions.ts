@@ -1,0 +1,44 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { lockAccessByAdmin } from "@/lib/people/admin-access";
+import { portalRuntime } from "@/lib/portal/runtime";
+
+const PAGE = "/admin/people";
+const input = z.object({ personId: z.uuid() });
+
+/**
+ * Next refuses a server action whose Origin names another host, but lets one
+ * without an Origin through; this also refuses those (cookies are SameSite=Lax
+ * on top).
+ */
+async function isSameOrigin(): Promise<boolean> {
+  const h = await headers();
+  const portalOrigin = new URL(portalRuntime().config.portal.url).origin;
+  return h.get("origin") === portalOrigin || (h.get("origin") === null && h.get("sec-fetch-site") === "same-origin");
+}
+
+/** "Zugang sperren": the admin role is checked in lib/people/admin-access against the database. */
+export async function lockAccessAction(formData: FormData): Promise<void> {
+  if (!(await isSameOrigin())) redirect(`${PAGE}?fehler=herkunft`);
+  const signedIn = await currentSession();
+  if (!signedIn) redirect("/");
+  const parsed = input.safeParse({ personId: formData.get("personId") });
+  if (!parsed.success) redirect(`${PAGE}?fehler=eingabe`);
+
+  let target: string;
+  try {
+    const outcome = await lockAccessByAdmin(signedIn.person.id, parsed.data.personId);
+    target = outcome.ok
+      ? `${PAGE}?gesperrt=${outcome.person.id}${outcome.result.problems.length > 0 ? "&unvollstaendig=1" : ""}`
+      : `${PAGE}?fehler=${outcome.reason === "self" ? "selbst" : "unbekannt"}`;
+  } catch (err) {
+    if (isAppError(err) && err.code === "not-admin") target = `${PAGE}?fehler=keine-berechtigung`;
+    else throw err;
+  }
+  redirect(target);
+}

@@ -1,0 +1,143 @@
+import { forbidden, redirect } from "next/navigation";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { ADMIN_PAGE_SIZE, listPeopleForAdmin, type AdminPersonRow } from "@/lib/people/admin-access";
+import { portalRuntime } from "@/lib/portal/runtime";
+import { PageShell } from "../../_components/page-shell";
+import { lockAccessAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Personen verwalten" };
+
+type Search = { q?: string; seite?: string; bestaetigen?: string; gesperrt?: string; unvollstaendig?: string; fehler?: string };
+
+const ERRORS: Record<string, string> = {
+  herkunft: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt.",
+  eingabe: "Die Auswahl war ungültig.",
+  selbst: "Sie können Ihren eigenen Zugang nicht sperren.",
+  unbekannt: "Diese Person ist nicht bekannt.",
+  "keine-berechtigung": "Dafür brauchen Sie die Rolle Administration.",
+};
+
+const formatDate = (d: Date) => d.toLocaleString("de-DE", { timeZone: "Europe/Berlin", dateStyle: "medium", timeStyle: "short" });
+
+function ConfirmLock({ person }: { person: AdminPersonRow }) {
+  return (
+    <section aria-labelledby="confirm-heading" className="rounded-md border border-red-300 bg-red-50 p-4">
+      <h2 id="confirm-heading" className="text-lg font-semibold text-red-900">
+        Zugang von {person.displayName} sperren?
+      </h2>
+      <p className="mt-2 text-slate-800">
+        Alle Sitzungen im Portal enden, alle Chat-Geräte (auch Element) werden abgemeldet, und das Chat-Konto wird
+        gesperrt. Räume, die nur diese Person verwaltet hat, bekommen eine neue Verwaltung. Der Vorgang wird
+        protokolliert.
+      </p>
+      <div className="mt-4 flex gap-3">
+        <form action={lockAccessAction}>
+          <input type="hidden" name="personId" value={person.id} />
+          <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-900">
+            Zugang jetzt sperren
+          </button>
+        </form>
+        <a className="rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-100" href="/admin/people">
+          Abbrechen
+        </a>
+      </div>
+    </section>
+  );
+}
+
+function PersonRow({ person, isSelf }: { person: AdminPersonRow; isSelf: boolean }) {
+  return (
+    <tr className="border-t border-slate-200">
+      <th scope="row" className="py-2 pr-4 text-left font-medium">
+        {person.displayName}
+      </th>
+      <td className="py-2 pr-4">{person.username ?? "–"}</td>
+      <td className="py-2 pr-4">{person.departments.join(", ") || "–"}</td>
+      <td className="py-2 pr-4">{person.role === "admin" ? "Administration" : "Mitarbeit"}</td>
+      <td className="py-2 pr-4">{person.disabledAt ? `gesperrt seit ${formatDate(person.disabledAt)}` : "aktiv"}</td>
+      <td className="py-2">
+        {isSelf ? null : (
+          <form method="get" action="/admin/people">
+            <input type="hidden" name="bestaetigen" value={person.id} />
+            <button type="submit" className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50">
+              {person.disabledAt ? "Sperre wiederholen" : "Zugang sperren"}
+            </button>
+          </form>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export default async function AdminPeoplePage({ searchParams }: { searchParams: Promise<Search> }) {
+  const { config, db } = portalRuntime();
+  const signedIn = await currentSession();
+  if (!signedIn) redirect("/");
+  const search = await searchParams;
+  const page = Math.min(10_000, Math.max(1, Number.parseInt(search.seite ?? "1", 10) || 1));
+  let rows: AdminPersonRow[];
+  try {
+    rows = await listPeopleForAdmin(db, signedIn.person.id, { q: search.q, page });
+  } catch (err) {
+    if (isAppError(err) && err.code === "not-admin") forbidden();
+    throw err;
+  }
+  const confirm = rows.find((p) => p.id === search.bestaetigen && p.id !== signedIn.person.id);
+  const locked = rows.find((p) => p.id === search.gesperrt);
+
+  return (
+    <PageShell cityName={config.cityName} path="/admin/people">
+      <h1 className="text-2xl font-bold text-brand-900">Personen verwalten</h1>
+      {search.fehler ? (
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-red-900">
+          {ERRORS[search.fehler] ?? "Das hat nicht geklappt."}
+        </p>
+      ) : null}
+      {locked ? (
+        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
+          Zugang von {locked.displayName} gesperrt.
+          {search.unvollstaendig ? " Nicht alle Schritte sind gelungen – bitte „Sperre wiederholen“." : ""}
+        </p>
+      ) : null}
+      {confirm ? <ConfirmLock person={confirm} /> : null}
+      <form method="get" action="/admin/people" className="flex gap-2">
+        <label htmlFor="q" className="sr-only">
+          Name oder Benutzername
+        </label>
+        <input id="q" name="q" defaultValue={search.q ?? ""} placeholder="Name oder Benutzername" className="rounded-md border border-slate-300 px-3 py-1.5" />
+        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
+          Suchen
+        </button>
+      </form>
+      <table className="w-full text-left text-sm">
+        <thead>
+          <tr>
+            <th scope="col" className="py-2 pr-4">Name</th>
+            <th scope="col" className="py-2 pr-4">Benutzername</th>
+            <th scope="col" className="py-2 pr-4">Bereiche</th>
+            <th scope="col" className="py-2 pr-4">Rolle</th>
+            <th scope="col" className="py-2 pr-4">Status</th>
+            <th scope="col" className="py-2"><span className="sr-only">Aktion</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <PersonRow key={p.id} person={p} isSelf={p.id === signedIn.person.id} />
+          ))}
+        </tbody>
+      </table>
+      {rows.length === ADMIN_PAGE_SIZE ? (
+        <p>
+          <a
+            className="text-brand-700 underline"
+            href={`/admin/people?${new URLSearchParams({ ...(search.q ? { q: search.q } : {}), seite: String(page + 1) })}`}
+          >
+            Weitere Personen
+          </a>
+        </p>
+      ) : null}
+    </PageShell>
+  );
+}

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import { MatrixApiError } from "../../lib/matrix/client-api";
+import type { ServiceClient } from "../../lib/matrix/service-client";
+import { parseRetryAfterMs, withRetry, type RetryOptions } from "./retry";
+
+/**
+ * The client-server calls the bots make, as one of the service's users
+ * (`?user_id=` with the application service's token). Every call goes
+ * through withRetry; only calls that cannot duplicate an effect are repeated
+ * after a lost answer. Paths are URL-encoded segment by segment.
+ */
+
+/** A homeserver error with the wait it asked for (Retry-After header, else the body's retry_after_ms). */
+export class HomeserverError extends MatrixApiError {
+  constructor(
+    status: number,
+    errcode: string,
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(status, errcode, message);
+    this.name = "HomeserverError";
+  }
+}
+
+export interface HomeserverConnection {
+  homeserverUrl: string;
+  asToken: string;
+  fetchFn?: typeof fetch;
+  retry?: RetryOptions;
+  timeoutMs?: number;
+}
+
+export const roomStateEventSchema = z.looseObject({
+  type: z.string(),
+  state_key: z.string(),
+  sender: z.string(),
+  event_id: z.string().optional(),
+  content: z.record(z.string(), z.unknown()),
+});
+export type RoomStateEvent = z.infer<typeof roomStateEventSchema>;
+
+/** What a bot does on the homeserver, as its own user. */
+export interface BotClient {
+  userId: string;
+  /** PUT /send with the caller's transaction id: repeating it yields the same event. */
+  sendEvent(roomId: string, eventType: string, txnId: string, content: Record<string, unknown>): Promise<string>;
+  sendState(roomId: string, eventType: string, stateKey: string, content: Record<string, unknown>): Promise<string>;
+  getState(roomId: string): Promise<RoomStateEvent[]>;
+  invite(roomId: string, userId: string): Promise<void>;
+  joinRoom(roomId: string): Promise<void>;
+  createRoom(body: Record<string, unknown>): Promise<string>;
+  /** False for an unknown account; true when the homeserver will not say. */
+  userExists(userId: string): Promise<boolean>;
+}
+
+const enc = encodeURIComponent;
+const eventIdBody = z.object({ event_id: z.string() });
+const errorBody = z.object({ errcode: z.string().optional(), error: z.string().optional() });
+
+export function createBotClient(conn: HomeserverConnection, userId: string): BotClient {
+  const fetchFn = conn.fetchFn ?? fetch;
+
+  async function request<T>(
+    method: "GET" | "POST" | "PUT",
+    path: string,
+    schema: z.ZodType<T>,
+    opts: { body?: unknown; idempotent: boolean },
+  ): Promise<T> {
+    const url = `${conn.homeserverUrl}${path}${path.includes("?") ? "&" : "?"}user_id=${enc(userId)}`;
+    const once = async (): Promise<T> => {
+      const res = await fetchFn(url, {
+        method,
+        headers: {
+          Authorization: `Bearer ${conn.asToken}`,
+          ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
+        },
+        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+        redirect: "manual",
+        signal: AbortSignal.timeout(conn.timeoutMs ?? 30_000),
+      });
+      const json: unknown = await res.json().catch(() => ({}));
+      if (!res.ok) {
+        const parsed = errorBody.safeParse(json);
+        const errcode = (parsed.success && parsed.data.errcode) || `HTTP_${res.status}`;
+        const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"), json);
+        throw new HomeserverError(res.status, errcode, `${method} ${path.split("?")[0]}: ${errcode}`, retryAfterMs);
+      }
+      return schema.parse(json);
+    };
+    return withRetry(once, { idempotent: opts.idempotent }, conn.retry);
+  }
+
+  const room = (roomId: string) => `/_matrix/client/v3/rooms/${enc(roomId)}`;
+  return {
+    userId,
+    async sendEvent(roomId, eventType, txnId, content) {
+      const path = `${room(roomId)}/send/${enc(eventType)}/${enc(txnId)}`;
+      return (await request("PUT", path, eventIdBody, { body: content, idempotent: true })).event_id;
+    },
+    async sendState(roomId, eventType, stateKey, content) {
+      // Identical content is answered with the existing event, so a repeat adds nothing.
+      const path = `${room(roomId)}/state/${enc(eventType)}/${enc(stateKey)}`;
+      return (await request("PUT", path, eventIdBody, { body: content, idempotent: true })).event_id;
+    },
+    getState(roomId) {
+      return request("GET", `${room(roomId)}/state`, z.array(roomStateEventSchema), { idempotent: true });
+    },
+    async invite(roomId, invitee) {
+      // Synapse answers a repeated identical invite with the existing event.
+      await request("POST", `${room(roomId)}/invite`, z.looseObject({}), { body: { user_id: invitee }, idempotent: true });
+    },
+    async joinRoom(roomId) {
+      await request("POST", `/_matrix/client/v3/join/${enc(roomId)}`, z.looseObject({}), { body: {}, idempotent: true });
+    },
+    async createRoom(body) {
+      const r = await request("POST", "/_matrix/client/v3/createRoom", z.object({ room_id: z.string() }), { body, idempotent: false });
+      return r.room_id;
+    },
+    async userExists(target) {
+      try {
+        await request("GET", `/_matrix/client/v3/profile/${enc(target)}`, z.looseObject({}), { idempotent: true });
+        return true;
+      } catch (err) {
+        if (err instanceof HomeserverError && err.status === 404) return false;
+        if (err instanceof HomeserverError && err.status === 403) return true;
+        throw err;
+      }
+    },
+  };
+}
+
+/** The portal's ServiceClient on top of a bot client, so bots call the same lib functions as the portal. */
+export function asServiceClient(client: BotClient): ServiceClient {
+  return {
+    userId: client.userId,
+    createRoom: (body) => client.createRoom(body),
+    sendState: (roomId, type, stateKey, content) => client.sendState(roomId, type, stateKey, content as Record<string, unknown>),
+    getState: (roomId) => client.getState(roomId),
+    async getStateEvent(roomId, type, stateKey) {
+      const found = (await client.getState(roomId)).find((e) => e.type === type && e.state_key === stateKey);
+      return found?.content ?? null;
+    },
+    invite: (roomId, userId) => client.invite(roomId, userId),
+  };
+}
