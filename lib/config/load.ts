@@ -63,6 +63,8 @@ export interface AppConfig {
     appId: string;
     /** Only set (and required) in `jwt` mode. */
     appSecret: string;
+    /** Bearer token Jitsi's prosody presents to the verification endpoint (`matrix` mode). */
+    verifierToken: string;
     tokenTtlSeconds: number;
   };
 }
@@ -149,6 +151,7 @@ export function parseConfig(
       authMode: e.JITSI_AUTH_MODE,
       appId: e.JITSI_APP_ID,
       appSecret: e.JITSI_APP_SECRET ?? "",
+      verifierToken: e.JITSI_VERIFIER_TOKEN ?? "",
       tokenTtlSeconds: e.JITSI_TOKEN_TTL_SECONDS,
     },
   };

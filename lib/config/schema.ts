@@ -89,6 +89,7 @@ export const envSchema = z.object({
   JITSI_AUTH_MODE: z.enum(["matrix", "jwt", "none"]).default("matrix"),
   JITSI_APP_ID: z.string().min(1).default("stadtfunk"),
   JITSI_APP_SECRET: z.string().min(32, "must be at least 32 characters (HS256 needs a 256-bit key)").optional(),
+  JITSI_VERIFIER_TOKEN: secret.optional(),
   JITSI_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
 });
 
@@ -102,6 +103,7 @@ export const randomSecrets = [
   "APPSERVICE_HS_TOKEN",
   "OIDC_CLIENT_SECRET",
   "OIDC_SYNAPSE_CLIENT_SECRET",
+  "JITSI_VERIFIER_TOKEN",
 ] as const satisfies readonly (keyof Env)[];
 
 /** Every secret a process may need: the random ones plus the homeserver admin token Synapse issues. */

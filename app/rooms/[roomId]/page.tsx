@@ -18,7 +18,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   const signedIn = await currentSession();
   if (!signedIn) redirect(`/`);
   const { db, service, config } = portalRuntime();
-  const { t } = await requestMessages();
+  const { locale, t } = await requestMessages();
 
   const room = await findRoomByMatrixId(db, roomId);
   if (!room) notFound();
@@ -60,6 +60,8 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
           authMode={config.jitsi.authMode}
           displayName={signedIn.person.displayName}
           isModerator={access.isModerator}
+          roomName={room.name}
+          locale={locale}
         />
         <RoomChat roomId={roomId} userId={access.userId} canModerate={access.isModerator} />
       </div>

@@ -1,0 +1,17 @@
+import { jitsiVerifierToken, serveVerifier, verifierDeps } from "@/lib/jitsi/conference-access";
+import { handleVerifyUser } from "@/lib/jitsi/openid-verifier";
+import { portalRuntime } from "@/lib/portal/runtime";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * `POST /verify/user` of matrix-user-verification-service, for Prosody's
+ * `matrix_user_verification` auth (`uvs_base_url` = <portal>/api/jitsi):
+ * whose OpenID token is this. Only in `matrix` mode.
+ */
+export async function POST(req: Request) {
+  const rt = portalRuntime();
+  if (rt.config.jitsi.authMode !== "matrix") return Response.json({}, { status: 404, headers: { "Cache-Control": "no-store" } });
+  const deps = verifierDeps(rt, jitsiVerifierToken(rt.config));
+  return serveVerifier(req, deps.bearerToken, (request) => handleVerifyUser(request, deps));
+}
