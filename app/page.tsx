@@ -7,6 +7,7 @@ import { requestMessages } from "@/lib/i18n/request-locale";
 import { fill } from "@/lib/i18n/translate";
 import { PageShell } from "./_components/page-shell";
 import { SignInButton } from "./_components/sign-in-button";
+import { UnreadBadges } from "./_components/unread-badges";
 
 export const dynamic = "force-dynamic";
 
@@ -90,6 +91,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
                   <a href={`/rooms/${encodeURIComponent(r.matrixRoomId!)}`} className="font-medium text-brand-700 underline">
                     {r.name}
                   </a>
+                  <span data-unread-slot={r.matrixRoomId ?? undefined} />
                   <p className="text-sm text-slate-600">
                     {t.home.kinds[r.kind]}
                     {r.startsAt ? ` · ${formatCityTime(r.startsAt, localeTag)}` : ""}
@@ -106,6 +108,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             ))}
           </ul>
         )}
+        <UnreadBadges roomIds={myRooms.flatMap((r) => (r.matrixRoomId ? [r.matrixRoomId] : []))} />
       </section>
     </PageShell>
   );

@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit, type AppConfig } from "../lib/config/load";
+import { isGuestUserId } from "../lib/guests/guest-user-id";
 import { openDb, runMigrations, type Db } from "../lib/db/client";
 import { createLogger, type Logger } from "../lib/log";
 import { managedRoomTemplate } from "../lib/policy/power-levels";
@@ -94,7 +95,11 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     outbox,
     db,
     managedRooms,
-    policy: { powerLevelsTemplate: managedRoomTemplate(), isServiceUser: (userId) => isServiceUser(config, userId) },
+    policy: {
+      powerLevelsTemplate: managedRoomTemplate(),
+      // Guests live in the service's namespace but are people: their changes are judged like anyone's.
+      isServiceUser: (userId) => isServiceUser(config, userId) && !isGuestUserId(userId, config.appservice.userPrefix, config.matrix.serverName),
+    },
     isDryRun,
     // Only the bots' own changes are exempt; guests live in the namespace too.
     filter: { ...filter, isOwnUser: (userId) => botUserIds.has(userId) },
@@ -122,7 +127,8 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
         serverName: config.matrix.serverName,
         // Federation partners join this list once they are configured.
         approvedServers: [config.matrix.serverName],
-        isServiceUser: (userId) => isServiceUser(config, userId),
+        isServiceUser: (userId) =>
+          isServiceUser(config, userId) && !isGuestUserId(userId, config.appservice.userPrefix, config.matrix.serverName),
       },
       filter,
       logger,

@@ -4,6 +4,7 @@ import { buildAppserviceRegistration } from "../matrix/appservice-registration";
 import { buildSynapseLogConfig, renderSynapseLogConfig } from "./log-config";
 import { buildSynapseConfig, renderSynapseConfig } from "./synapse-config";
 import { synapsePaths } from "./synapse-process";
+import { guestLimitsModule } from "./modules/guest-limits-module";
 
 export interface HomeserverFiles {
   configYaml: string;
@@ -48,6 +49,8 @@ export function homeserverFilesFromConfig(
     ssoClientWhitelist: [`${config.portal.url}/`],
     logConfigPath: paths.logConfig,
     jitsiDomain: config.jitsi.domain,
+    // Guests hold their own Matrix token; this module keeps them to their one room (README, Guests).
+    modules: [guestLimitsModule(config)],
     bcryptRounds: opts.bcryptRounds,
   });
   return {

@@ -177,7 +177,7 @@ describe("buildSynapseConfig", () => {
       expect(note.why.length, note.key).toBeGreaterThan(20);
     }
     expect(cfg.rc_login).not.toHaveProperty("failed_attempts");
-    expect(cfg).not.toHaveProperty("rc_message");
+    expect(cfg.rc_message).toEqual({ per_second: 1, burst_count: 30 });
     expect(cfg).not.toHaveProperty("rc_registration");
   });
 

@@ -45,6 +45,14 @@ export interface SynapseConfigInput {
   jitsiDomain?: string;
   /** Password hash cost; Synapse's default is 12, tests use 4. */
   bcryptRounds?: number;
+  /** Synapse modules to load (`modules:`), e.g. the guest limits from lib/homeserver/modules. */
+  modules?: SynapseModuleEntry[];
+}
+
+/** One entry of homeserver.yaml's `modules:` list; the Python module must be on Synapse's PYTHONPATH. */
+export interface SynapseModuleEntry {
+  module: string;
+  config: Record<string, unknown>;
 }
 
 export type SynapseConfig = Record<string, unknown>;
@@ -174,6 +182,7 @@ export function buildSynapseConfig(input: SynapseConfigInput): SynapseConfig {
     ...rateLimitConfig(RATE_LIMIT_NOTES),
   };
   if (input.oidc) config.oidc_providers = [oidcProvider(input.oidc)];
+  if (input.modules?.length) config.modules = input.modules.map((m) => ({ module: m.module, config: m.config }));
   // Display name and e-mail follow the identity provider at every sign-in, not only the first.
   config.sso = {
     update_profile_information: true,
@@ -198,7 +207,7 @@ export function renderSynapseConfig(config: SynapseConfig): string {
  * The Synapse rate limits Stadtfunk changes, with the reason for each. This
  * table is the single source: buildSynapseConfig writes it into
  * homeserver.yaml and the README renders it. Limits not listed keep Synapse's
- * defaults (notably rc_message, rc_registration and rc_login.failed_attempts,
+ * defaults (notably rc_registration and rc_login.failed_attempts,
  * which guard against spam and password guessing).
  *
  * Synapse's limiter is a leaky bucket: `burst_count` actions pass at once,
@@ -221,6 +230,15 @@ export interface RateLimitNote {
 }
 
 export const RATE_LIMIT_NOTES: readonly RateLimitNote[] = [
+  {
+    key: "rc_message",
+    value: { per_second: 1, burst_count: 30 },
+    default: { per_second: 0.2, burst_count: 10 },
+    why:
+      "Per person: in a lively meeting chat the default (10, then one message every 5 seconds) " +
+      "holds back people who type short messages. 30 at once, then one per second, still stops flooding; " +
+      "the policy bot's flood protection acts on top.",
+  },
   {
     key: "rc_login.address",
     value: { per_second: 2, burst_count: 500 },

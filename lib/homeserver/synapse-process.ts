@@ -14,6 +14,9 @@ export const SYNAPSE_VERSION = "1.163.2";
 
 const run = promisify(execFile);
 
+/** Synapse modules of our own (see lib/homeserver/modules), importable by name from homeserver.yaml. */
+export const SYNAPSE_MODULES_DIR = path.join(import.meta.dirname, "modules");
+
 /** Where Synapse's files live inside its data dir; buildSynapseConfig callers point at these. */
 export function synapsePaths(dataDir: string) {
   return {
@@ -89,7 +92,15 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   }
   // The local development IdP speaks plain http; authlib refuses that otherwise.
   // Cast: Next's types make NODE_ENV mandatory, which Python does not need.
-  return { ...env, PYTHONUNBUFFERED: "1", AUTHLIB_INSECURE_TRANSPORT: "1", ...extra } as unknown as NodeJS.ProcessEnv;
+  return {
+    ...env,
+    PYTHONUNBUFFERED: "1",
+    AUTHLIB_INSECURE_TRANSPORT: "1",
+    PYTHONPATH: SYNAPSE_MODULES_DIR,
+    // No __pycache__ next to the modules in the source tree.
+    PYTHONDONTWRITEBYTECODE: "1",
+    ...extra,
+  } as unknown as NodeJS.ProcessEnv;
 }
 
 async function writeFiles(opts: StartSynapseOptions): Promise<string> {

@@ -49,6 +49,7 @@ export const de = {
     text: "Sie sind nicht Mitglied dieses Raums. Bitten Sie die Person, die den Raum verwaltet, um eine Einladung.",
   },
   room: {
+    inviteGuests: "Gäste einladen",
     addToCalendar: "In den Kalender (.ics)",
   },
   footer: {

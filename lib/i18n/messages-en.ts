@@ -50,6 +50,7 @@ export const en: Messages = {
     text: "You are not a member of this room. Ask the person who manages it for an invitation.",
   },
   room: {
+    inviteGuests: "Invite guests",
     addToCalendar: "Add to calendar (.ics)",
   },
   footer: {

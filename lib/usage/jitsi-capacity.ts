@@ -40,6 +40,7 @@ export interface JitsiSettings {
 
 /** Sending bitrate of each simulcast layer, kbps (jitsi-meet config.js VP8 caps; handbook table). */
 export const LAYER_KBPS: Readonly<Record<Height, number>> = { 180: 200, 360: 500, 720: 1500 };
+const HEIGHTS: readonly Height[] = [180, 360, 720];
 /** One Opus audio stream, kbps: the upper end of the 30–50 kbps range (an assumption, see README). */
 export const AUDIO_KBPS = 50;
 
@@ -114,10 +115,7 @@ const mbps = (kbps: number) => kbps / 1000;
 
 /** The simulcast layers a camera sends: every layer up to its send height. */
 export function simulcastKbps(sendHeight: Height): number {
-  return (Object.keys(LAYER_KBPS) as unknown as Height[])
-    .map(Number)
-    .filter((h) => h <= sendHeight)
-    .reduce((sum, h) => sum + LAYER_KBPS[h as Height], 0);
+  return HEIGHTS.filter((h) => h <= sendHeight).reduce((sum, h) => sum + LAYER_KBPS[h], 0);
 }
 
 /** Effective last-n for a conference size: channelLastN capped by lastNLimits (unlimited = Infinity). */
@@ -129,15 +127,22 @@ export function lastNFor(settings: JitsiSettings, participants: number): number 
   return limit;
 }
 
+/** Bridges needed to keep `participants` under the stress threshold (ceil, robust to float noise). */
+function bridgesByStress(settings: JitsiSettings, participants: number): number {
+  const exact = (participants * settings.averageParticipantStress) / settings.stressThreshold;
+  return Math.ceil(Number(exact.toFixed(9)));
+}
+
 /** Bridges one conference needs: split at max-bridge-participants, and kept under the stress threshold. */
 export function bridgesFor(settings: JitsiSettings, participants: number): number {
   const bySplit = Math.ceil(participants / settings.maxBridgeParticipants);
-  const byStress = Math.ceil((participants * settings.averageParticipantStress) / settings.stressThreshold - 1e-9);
-  return Math.max(1, bySplit, byStress);
+  return Math.max(1, bySplit, bridgesByStress(settings, participants));
 }
 
 /** What one participant receives, kbps, given who else has camera and microphone on. */
 function receiveKbps(settings: JitsiSettings, lastN: number, videoSenders: number, audioSenders: number, stage: Height) {
+  videoSenders = Math.max(0, videoSenders);
+  audioSenders = Math.max(0, audioSenders);
   const videos = Math.min(lastN, videoSenders);
   const stageHeight = Math.min(stage, settings.sendHeight) as Height;
   const video = videos > 0 ? LAYER_KBPS[stageHeight] + (videos - 1) * LAYER_KBPS[settings.thumbnailHeight] : 0;
@@ -205,7 +210,7 @@ export interface DeploymentBudget {
 export function deploymentBudget(settings: JitsiSettings, scenarios: ConferenceScenario[]): DeploymentBudget {
   const conferences = scenarios.map((s) => conferenceBudget(settings, s));
   const participants = conferences.reduce((s, c) => s + c.participants, 0);
-  const byStress = Math.ceil((participants * settings.averageParticipantStress) / settings.stressThreshold - 1e-9);
+  const byStress = bridgesByStress(settings, participants);
   const total = (key: "bridgeEgressMbps" | "cityHallUpMbps" | "cityHallDownMbps") =>
     conferences.reduce((s, c) => s + c[key], 0);
   return {

@@ -51,6 +51,13 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
           </p>
         )}
         {room.topic && <p className="mt-1 text-slate-700">{room.topic}</p>}
+        {access.isModerator && (
+          <p className="mt-2">
+            <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/gaeste`}>
+              {t.room.inviteGuests}
+            </a>
+          </p>
+        )}
       </header>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <CallPanel

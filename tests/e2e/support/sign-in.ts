@@ -10,8 +10,12 @@ export async function signIn(browser: Browser, portalUrl: string, username: stri
   await page.locator("#username").fill(username);
   await page.locator("#password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: /^Anmelden/ }).click();
-  await page.waitForURL((url) => url.origin === new URL(portalUrl).origin, { timeout: 30_000 });
-  await page.waitForLoadState("networkidle");
+  // The dashboard keeps a Matrix sync request open, so "network idle" never comes: wait for the page itself.
+  await page.waitForURL(
+    (u) => u.origin === new URL(portalUrl).origin && !/^\/(api\/auth|matrix)\//.test(u.pathname),
+    { timeout: 30_000 },
+  );
+  await page.waitForLoadState("load");
   return { context, page };
 }
 

@@ -10,6 +10,7 @@ import type { TestProject } from "vitest/node";
 import { buildSynapseConfig, renderSynapseConfig } from "../../../lib/homeserver/synapse-config";
 import { startSynapse, synapsePaths, type RunningSynapse } from "../../../lib/homeserver/synapse-process";
 import { createLogger } from "../../../lib/log";
+import { guestLimitsModule } from "../../../lib/homeserver/modules/guest-limits-module";
 import { buildAppserviceRegistration } from "../../../lib/matrix/appservice-registration";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -87,6 +88,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ssoClientWhitelist: [portalUrl],
       logConfigPath: paths.logConfig,
       bcryptRounds: 4,
+      // The same guest limits as production, so every integration test runs against them.
+      modules: [guestLimitsModule({ appservice, matrix: { serverName: SERVER_NAME } })],
     }),
   );
   const registration = buildAppserviceRegistration({
