@@ -106,7 +106,7 @@ class SharedConnection {
   }
 
   private async connect() {
-    const res = await fetch("/api/matrix/session", { cache: "no-store", credentials: "same-origin" });
+    const res = await fetch(sessionEndpoint, { cache: "no-store", credentials: "same-origin" });
     if (res.status === 401) return this.fail("signed-out");
     if (res.status === 409) return this.fail("not-connected");
     const creds: unknown = res.ok ? await res.json() : null;
@@ -171,6 +171,14 @@ const InjectedConnection = createContext<MatrixConnection | null>(null);
  * Starts the tab's shared client when mounted. `connection` replaces it
  * (for a fake client in tests or previews).
  */
+/** Where the tab's credentials come from: staff sessions by default, guests' own endpoint on guest pages. */
+let sessionEndpoint = "/api/matrix/session";
+
+/** Called before the first connection; a tab is either a staff tab or a guest tab, never both. */
+export function setMatrixSessionEndpoint(url: "/api/matrix/session" | "/api/guest/session"): void {
+  sessionEndpoint = url;
+}
+
 export function MatrixClientProvider({ children, connection }: { children: ReactNode; connection?: MatrixConnection }) {
   const outer = useContext(InjectedConnection);
   useEffect(() => {

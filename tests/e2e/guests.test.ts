@@ -79,7 +79,7 @@ describe("external guests by invite link (whole stack, browser)", () => {
     await page.getByRole("button", { name: "Teilnehmen" }).click();
     await page.waitForURL(`${stack.portalUrl}/gast/raum`, { timeout: 30_000 });
     await expect(page.getByTestId("guest-room-name").textContent()).resolves.toBe("Bürgersprechstunde Radweg");
-    await expect(page.locator("section#guest-chat").count()).resolves.toBe(1);
+    await expect(page.locator("#guest-chat").count()).resolves.toBe(1);
 
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === "stadtfunk-gast");
@@ -100,6 +100,21 @@ describe("external guests by invite link (whole stack, browser)", () => {
     const { state } = (await member.json()) as { state: { type: string; state_key: string; content: Record<string, unknown> }[] };
     const own = state.find((e) => e.type === "m.room.member" && e.state_key === me.userId);
     expect(own?.content).toMatchObject({ membership: "join", displayname: "Gabi Gast (Gast)" });
+
+    // The guest chats in the room with its own, module-confined account.
+    const chat = page.getByRole("region", { name: "Chat" });
+    const composer = chat.getByRole("textbox", { name: /Nachricht schreiben/ });
+    await composer.waitFor({ timeout: 30_000 });
+    await composer.fill("Guten Tag, hier ist Gabi.");
+    await composer.press("Enter");
+    await expect.poll(async () => {
+      const res = await fetch(
+        `${hs}/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=10`,
+        { headers: { Authorization: `Bearer ${adminToken}` } },
+      );
+      const { chunk } = (await res.json()) as { chunk: { sender: string; content: { body?: string } }[] };
+      return chunk.some((e) => e.sender === me.userId && e.content.body === "Guten Tag, hier ist Gabi.");
+    }, { timeout: 20_000 }).toBe(true);
   });
 
   it("the guest cannot open staff pages of the room (redirect, no room content)", async () => {

@@ -6,6 +6,7 @@ import { currentGuestSession, portalGuests } from "@/lib/guests/portal-guests";
 import { requestLocale } from "@/lib/i18n/request-locale";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
+import { RoomChat } from "@/app/rooms/[roomId]/_components/room-chat";
 import { PageShell } from "../../_components/page-shell";
 import { GuestWaiting } from "../_components/guest-waiting";
 
@@ -85,9 +86,13 @@ export default async function GuestRoomPage() {
       </header>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section id="guest-call" aria-label={t.callTitle} data-conference-token-url="/api/guest/conference-token" data-jitsi-mode={config.jitsi.authMode} />
-        <section id="guest-chat" aria-label={t.chatTitle} data-session-url="/api/guest/session" data-room-id={room.matrixRoomId}>
-          <p className="text-slate-600">{t.chatLoading}</p>
-        </section>
+        <div id="guest-chat">
+          {room.matrixRoomId && guest.joinedAt ? (
+            <RoomChat roomId={room.matrixRoomId} userId={guest.matrixUserId} canModerate={false} sessionUrl="/api/guest/session" />
+          ) : (
+            <p className="text-slate-600">{t.chatLoading}</p>
+          )}
+        </div>
       </div>
     </PageShell>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { MatrixClientProvider } from "@/app/_components/matrix-client-provider";
+import { MatrixClientProvider, setMatrixSessionEndpoint } from "@/app/_components/matrix-client-provider";
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from "@/lib/chat/attachment-policy";
 import { ChatRoom } from "./chat/chat-room";
 
@@ -14,6 +14,8 @@ export interface RoomChatProps {
   canModerate: boolean;
   /** Largest attachment the policy allows, in bytes (default 20 MB). */
   maxAttachmentBytes?: number;
+  /** Guests' pages take their credentials from the guest session. */
+  sessionUrl?: "/api/matrix/session" | "/api/guest/session";
 }
 
 /**
@@ -21,7 +23,8 @@ export interface RoomChatProps {
  * shared client. The page has already checked membership on the homeserver;
  * `userId` is the account it checked.
  */
-export function RoomChat({ roomId, userId, canModerate, maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES }: RoomChatProps) {
+export function RoomChat({ roomId, userId, canModerate, maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES, sessionUrl }: RoomChatProps) {
+  if (sessionUrl) setMatrixSessionEndpoint(sessionUrl);
   return (
     <section
       aria-labelledby="room-chat-heading"
