@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conferenceIdForRoom } from "../../lib/jitsi/conference-id";
-import { CHROMIUM_PATH } from "./support/browser";
+import { launchBrowser } from "./support/browser";
 import { startJitsiStandIn, type JitsiStandIn, type RecordedJitsiCall } from "./support/jitsi-stand-in";
 import { signIn } from "./support/sign-in";
 import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
@@ -14,23 +14,6 @@ const FALLBACK = "Die Videokonferenz ist gerade nicht erreichbar – der Chat fu
 const APP_SECRET = "e2e-jitsi-app-secret-0123456789-abcdefghij";
 const VERIFIER_TOKEN = "e2e-verifier-token-0123456789abcdef";
 
-/** Debian's Chromium as in support/browser.ts, trusting the stand-in's certificate (and nothing else extra). */
-function launchBrowser(extraArgs: string[]): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      ...extraArgs,
-    ],
-  });
-}
 
 interface CallStack {
   standIn: JitsiStandIn;

@@ -3,8 +3,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { seriousViolations } from "./support/axe";
+import { signIn } from "./support/sign-in";
 import { launchBrowser } from "./support/browser";
-import { DEMO_PASSWORD } from "../../lib/dev-idp/demo-users";
 import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
 
 const LIVE_MS = 20_000;
@@ -37,24 +37,6 @@ async function watchProblems(context: BrowserContext, page: Page, problems: stri
   page.on("pageerror", (err) => {
     if (onRoomPage()) problems.push(`pageerror: ${err.message}`);
   });
-}
-
-/**
- * Signs a demo user in like support/sign-in.ts, but waits for the redirects to settle instead of
- * for an idle network: pages with the live Matrix client always have a /sync long-poll open.
- */
-async function signIn(browser: Browser, portalUrl: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(portalUrl);
-  await page.getByRole("button", { name: /Dienstkonto/ }).click();
-  await page.locator("#username").fill(username);
-  await page.locator("#password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: /^Anmelden/ }).click();
-  const origin = new URL(portalUrl).origin;
-  await page.waitForURL((url) => url.origin === origin && !/^\/(api\/auth|matrix)\//.test(url.pathname), { timeout: 30_000 });
-  await page.waitForLoadState("load");
-  return { context, page };
 }
 
 async function person(browser: Browser, portalUrl: string, username: string): Promise<Person> {

@@ -3,7 +3,7 @@ import { chromium, type Browser } from "playwright-core";
 /** Debian's Chromium; tests never download a browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -16,6 +16,7 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }
