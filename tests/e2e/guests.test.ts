@@ -56,6 +56,7 @@ describe("external guests by invite link (whole stack, browser)", () => {
     const url = page.getByTestId("guest-link-url");
     await url.waitFor({ timeout: 30_000 });
     guestUrl = await url.inputValue();
+    await expect(page.getByTestId("guest-link-qr").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true);
     expect(guestUrl).toMatch(new RegExp(`^${stack.portalUrl}/gast#[A-Za-z0-9_-]{43}$`));
     await page.reload();
     await expect(page.getByTestId("guest-link-url").count()).resolves.toBe(0);

@@ -1,5 +1,6 @@
 "use server";
 
+import { guestLinkQrSvg } from "@/lib/guests/guest-link-qr";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { eq } from "drizzle-orm";
@@ -19,7 +20,7 @@ export interface GuestLinkFormState {
   message?: string;
   fieldErrors?: Record<string, string>;
   /** Shown once: the link with its secret, an invitation text and (for meetings) an .ics. */
-  created?: { url: string; label: string; invitation: string; ics: string | null };
+  created?: { url: string; label: string; invitation: string; ics: string | null; qrSvg: string };
 }
 
 /** Server actions do not refuse cross-site posts without an Origin header; Fetch-Metadata does (WEB-01). */
@@ -68,7 +69,15 @@ export async function createGuestLinkAction(roomId: string, _prev: GuestLinkForm
       organiserName: organiser?.displayName ?? actor.person.displayName,
     };
     revalidatePath(gaestePath(roomId));
-    return { created: { url, label: link.label, invitation: guestInvitationText(invitation), ics: guestInvitationIcs(invitation) } };
+    return {
+      created: {
+        url,
+        label: link.label,
+        invitation: guestInvitationText(invitation),
+        ics: guestInvitationIcs(invitation),
+        qrSvg: await guestLinkQrSvg(url),
+      },
+    };
   } catch (err) {
     return failure(err, "guest link creation failed");
   }

@@ -55,6 +55,17 @@ function CreatedLink({ created }: { created: NonNullable<GuestLinkFormState["cre
         <input readOnly value={created.url} aria-label="Gastlink" className="min-w-0 flex-1 rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm" data-testid="guest-link-url" onFocus={(e) => e.currentTarget.select()} />
         <CopyButton text={created.url} label="Link kopieren" />
       </div>
+      <figure className="flex flex-col items-start gap-1">
+        <img
+          src={`data:image/svg+xml;base64,${btoa(created.qrSvg)}`}
+          alt="QR-Code des Gastlinks"
+          width={192}
+          height={192}
+          data-testid="guest-link-qr"
+          className="rounded border border-slate-300 bg-white"
+        />
+        <figcaption className="text-sm text-slate-700">Zum Scannen mit dem Telefon</figcaption>
+      </figure>
       <details>
         <summary className="cursor-pointer text-sm font-medium">Einladungstext</summary>
         <textarea readOnly value={created.invitation} rows={12} aria-label="Einladungstext" className="mt-2 w-full rounded-md border border-slate-400 bg-white p-2 text-sm" />
