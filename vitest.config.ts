@@ -37,6 +37,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: "bench-smoke",
+          include: ["tests/bench-smoke/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 20 * 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           testTimeout: 120_000,
