@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit, type AppConfig } from "../lib/config/load";
 import { isGuestUserId } from "../lib/guests/guest-user-id";
+import { pingFromHomeserver } from "./shared/homeserver-ping";
 import { openDb, runMigrations, type Db } from "../lib/db/client";
 import { createLogger, type Logger } from "../lib/log";
 import { managedRoomTemplate } from "../lib/policy/power-levels";
@@ -66,7 +67,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
   const queue = new RoomWorkQueue((err, roomId) => logger.error({ err, roomId }, "bot work failed"));
   const storage = new DatabaseAppserviceStorage({ db, logger, awaitEffects: () => queue.idle() });
   const appservice = createAppservice(config, storage);
-  addHealthRoute(appservice);
+  addHealthRoute(appservice, config.appservice.hsToken);
 
   const now = options.now ?? Date.now;
   const main = mainBotUser(config);
@@ -151,6 +152,8 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
 
   try {
     await appservice.begin();
+    // Transactions queued while the bots were down are delivered now, not after Synapse's backoff.
+    await pingFromHomeserver(config, logger);
     await ensureBotProfile(mainIntent, main.displayName);
     const pruned = await pruneBotJournal(db, new Date(now() - JOURNAL_RETENTION_MS));
     logger.debug(pruned, "bot journal pruned");

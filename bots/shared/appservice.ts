@@ -49,9 +49,18 @@ export function createAppservice(
 }
 
 /** Liveness for the supervisor; must be added before begin(), which installs the catch-all 404. */
-export function addHealthRoute(appservice: Appservice): void {
+export function addHealthRoute(appservice: Appservice, hsToken?: string): void {
   appservice.expressAppInstance.get("/health", (_req, res) => {
     res.json({ status: "ok" });
+  });
+  if (!hsToken) return;
+  // The homeserver's ping (matrix-bot-sdk 0.8 has no route for it); answered only with the hs_token.
+  appservice.expressAppInstance.post("/_matrix/app/v1/ping", (req, res) => {
+    if (req.headers.authorization !== `Bearer ${hsToken}`) {
+      res.status(403).json({ errcode: "M_FORBIDDEN", error: "Bad token" });
+      return;
+    }
+    res.json({});
   });
 }
 
