@@ -15,7 +15,7 @@ function okText(row: BenchRow): string {
 function ratioText(row: BenchRow): string {
   if (row.ratio === null) return "–";
   const s = row.ratio_spread;
-  return s ? `${fmt(row.ratio)} [${fmt(s.p25)}–${fmt(s.p75)}]` : fmt(row.ratio);
+  return s ? `${fmt(row.ratio, 3)} [${fmt(s.p25)}–${fmt(s.p75)}]` : fmt(row.ratio, 3);
 }
 
 /** The table `npm run bench` prints: one line per row, then targets and further figures. */
