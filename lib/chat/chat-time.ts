@@ -1,4 +1,4 @@
-import { CITY_TIME_ZONE } from "../time/berlin-time";
+import { cityFormatter as formatter } from "../time/berlin-time";
 
 /** Times in the chat, always in the city's zone (Europe/Berlin), whatever the device's zone. */
 export const CHAT_TIME_TEXTS_DE = {
@@ -6,18 +6,6 @@ export const CHAT_TIME_TEXTS_DE = {
   yesterday: "Gestern",
 };
 export type ChatTimeTexts = typeof CHAT_TIME_TEXTS_DE;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { ...options, timeZone: CITY_TIME_ZONE });
-    formatters.set(key, f);
-  }
-  return f;
-}
 
 /** "14:05" */
 export function formatMessageTime(ts: number, locale = "de-DE"): string {

@@ -1,9 +1,29 @@
 /** The portal shows and reads times in the city's zone; everything else stores UTC instants. */
 export const CITY_TIME_ZONE = "Europe/Berlin";
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A date formatter for the city's zone (or another), built once per locale and
+ * options: building one costs far more than formatting with it, and pages
+ * format a time for every room and message.
+ */
+export function cityFormatter(
+  locale: string,
+  options: Intl.DateTimeFormatOptions,
+  timeZone: string = CITY_TIME_ZONE,
+): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
+  const parts = cityFormatter("en-US", {
     hourCycle: "h23",
     year: "numeric",
     month: "2-digit",
@@ -11,7 +31,7 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
-  }).formatToParts(new Date(instant));
+  }, timeZone).formatToParts(new Date(instant));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return asUtc - Math.floor(instant / 1000) * 1000;
@@ -32,5 +52,5 @@ export function cityLocalToDate(local: string, timeZone = CITY_TIME_ZONE): Date 
 }
 
 export function formatCityTime(d: Date, locale = "de-DE"): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: CITY_TIME_ZONE, dateStyle: "medium", timeStyle: "short" }).format(d);
+  return cityFormatter(locale, { dateStyle: "medium", timeStyle: "short" }).format(d);
 }
