@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull, isNull, ne, notInArray, sql } from "drizzle-orm";
 import { people, rooms, type Person, type Room } from "../../drizzle/schema";
 import type { Db } from "../db/client";
-import { roomPowerState, uvsPowerLevels, type StateEventLike } from "../jitsi/room-power";
+import { levelValue, powerLevelOf, roomPowerState, type StateEventLike } from "../matrix/power-levels";
 import type { Logger } from "../log";
 import type { AdminContext } from "../matrix/admin-users";
 import { joinedRooms, makeRoomAdmin, roomState } from "../matrix/admin-devices";
@@ -20,8 +20,7 @@ export interface RoomAdmins {
 
 function requiredLevel(content: Record<string, unknown>, eventType: string): number {
   const events = content.events && typeof content.events === "object" ? (content.events as Record<string, unknown>) : {};
-  const v = events[eventType] ?? content.state_default;
-  return typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : 50;
+  return levelValue(events[eventType]) ?? levelValue(content.state_default) ?? 50;
 }
 
 /** Pure: who administers the room, from its full state. `isInactive` marks other leavers and service accounts. */
@@ -33,7 +32,7 @@ export function roomAdmins(state: readonly StateEventLike[], leaver: string, isI
   let isAdmin: (userId: string) => boolean;
   if (power) {
     const needed = requiredLevel(power.content, "m.room.power_levels");
-    isAdmin = (u) => uvsPowerLevels(power, u).user >= needed;
+    isAdmin = (u) => powerLevelOf(power, u) >= needed;
   } else {
     // Without a power-levels event only the creator holds power.
     const creator = state.find((e) => e.type === "m.room.create" && (e.state_key ?? "") === "")?.sender;

@@ -1,5 +1,5 @@
 import { AppError } from "../errors";
-import { roomPowerState, uvsPowerLevels } from "../jitsi/room-power";
+import { kickLevel, powerLevelOf, roomPowerState } from "../matrix/power-levels";
 import type { ServiceClient, StateEvent } from "../matrix/service-client";
 
 export type Membership = "join" | "invite" | "leave" | "ban" | "knock" | null;
@@ -13,8 +13,6 @@ export interface RoomAccess {
   isModerator: boolean;
   state: StateEvent[];
 }
-
-const MODERATOR_FALLBACK = 50;
 
 /**
  * A person's membership and power in a room, read from the homeserver (the
@@ -33,9 +31,8 @@ export async function readRoomAccess(service: ServiceClient, roomId: string, use
   const member = state.find((e) => e.type === "m.room.member" && e.state_key === userId);
   const membership = (member?.content.membership as Membership | undefined) ?? null;
   const power = roomPowerState(state);
-  const powerLevel = power ? uvsPowerLevels(power, userId).user : 0;
-  const kick = typeof power?.content.kick === "number" ? power.content.kick : MODERATOR_FALLBACK;
-  return { roomId, userId, membership, powerLevel, isModerator: powerLevel >= kick, state };
+  const powerLevel = powerLevelOf(power, userId);
+  return { roomId, userId, membership, powerLevel, isModerator: powerLevel >= kickLevel(power), state };
 }
 
 /** Members and invitees may open a room; everyone else gets 403, whatever the portal's database says. */
