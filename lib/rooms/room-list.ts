@@ -1,6 +1,7 @@
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { rooms, type Person, type Room } from "../../drizzle/schema";
 import type { Db } from "../db/client";
+import { containsPattern } from "../people/directory";
 
 /**
  * The rooms to list on a person's dashboard: what they organise or were
@@ -18,7 +19,7 @@ export async function listRoomsFor(db: Db, person: Person, opts: { search?: stri
       and(
         eq(rooms.status, "active"),
         mine,
-        search ? sql`${rooms.name} ilike ${`%${search.replace(/[%_\\]/g, "\\$&")}%`}` : undefined,
+        search ? sql`${rooms.name} ilike ${containsPattern(search)}` : undefined,
       ),
     )
     .orderBy(sql`${rooms.startsAt} asc nulls last`, desc(rooms.createdAt))
