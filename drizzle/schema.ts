@@ -105,6 +105,8 @@ export const rooms = pgTable(
   (t) => [
     uniqueIndex("rooms_organiser_idempotency_idx").on(t.organiserId, t.idempotencyKey),
     index("rooms_starts_at_idx").on(t.startsAt),
+    // The dashboard asks "rooms I was invited to" with `invited_user_ids @> [me]`.
+    index("rooms_invited_user_ids_idx").using("gin", t.invitedUserIds),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "rooms_invited_user_ids_idx" ON "rooms" USING gin ("invited_user_ids");
