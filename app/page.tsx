@@ -61,6 +61,13 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             )}
           </dd>
         </dl>
+        {person.role === "admin" && (
+          <p className="mt-4">
+            <a className="text-brand-700 underline" href="/admin/people">
+              {t.home.adminPeople}
+            </a>
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="rooms-heading" className="flex flex-col gap-4">

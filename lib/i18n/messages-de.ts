@@ -19,6 +19,7 @@ export const de = {
     roleAdmin: "Administration",
     roleStaff: "Mitarbeiterin / Mitarbeiter",
     matrixAccount: "Matrix-Konto",
+    adminPeople: "Verwaltung: Personen und Zugänge",
     connectNow: "Jetzt verbinden",
     myRooms: "Meine Räume und Besprechungen",
     newRoom: "Neuer Raum",

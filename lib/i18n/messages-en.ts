@@ -20,6 +20,7 @@ export const en: Messages = {
     roleAdmin: "Administration",
     roleStaff: "Staff",
     matrixAccount: "Matrix account",
+    adminPeople: "Administration: people and access",
     connectNow: "Connect now",
     myRooms: "My rooms and meetings",
     newRoom: "New room",

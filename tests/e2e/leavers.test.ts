@@ -97,7 +97,10 @@ describe("leavers and back-channel logout", () => {
 
     // Anna locks Dieter's access on the admin page.
     const { page } = annaSide;
-    await page.goto(`${stack.portalUrl}/admin/people`);
+    // Reached as an admin would: from the dashboard.
+    await page.goto(stack.portalUrl);
+    await page.getByRole("link", { name: "Verwaltung: Personen und Zugänge" }).click();
+    await page.waitForURL(`${stack.portalUrl}/admin/people`);
     await page.getByRole("row", { name: /Dieter Dach/ }).getByRole("button", { name: "Zugang sperren" }).click();
     await page.getByRole("button", { name: "Zugang jetzt sperren" }).click();
     await expect(page.getByRole("status").textContent({ timeout: 30_000 })).resolves.toBe("Zugang von Dieter Dach gesperrt.");
