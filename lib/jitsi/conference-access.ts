@@ -130,9 +130,6 @@ export async function conferenceAccess(
  * The bearer token Prosody sends (`uvs_auth_token`). Read here until the
  * configuration schema has the key; empty means every call is refused.
  */
-export function jitsiVerifierToken(config: Pick<AppConfig, "jitsi">): string {
-  return config.jitsi.verifierToken;
-}
 
 export interface VerifierRuntime {
   config: Pick<AppConfig, "matrix">;

@@ -1,4 +1,4 @@
-import { jitsiVerifierToken, serveVerifier, verifierDeps } from "@/lib/jitsi/conference-access";
+import { serveVerifier, verifierDeps } from "@/lib/jitsi/conference-access";
 import { handleVerifyUser } from "@/lib/jitsi/openid-verifier";
 import { portalRuntime } from "@/lib/portal/runtime";
 
@@ -12,6 +12,6 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request) {
   const rt = portalRuntime();
   if (rt.config.jitsi.authMode !== "matrix") return Response.json({}, { status: 404, headers: { "Cache-Control": "no-store" } });
-  const deps = verifierDeps(rt, jitsiVerifierToken(rt.config));
+  const deps = verifierDeps(rt, rt.config.jitsi.verifierToken);
   return serveVerifier(req, deps.bearerToken, (request) => handleVerifyUser(request, deps));
 }
