@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { MatrixApiError } from "../../lib/matrix/client-api";
+import { MatrixApiError, enc, matrixRequest } from "../../lib/matrix/client-api";
 import type { ServiceClient } from "../../lib/matrix/service-client";
-import { parseRetryAfterMs, withRetry, type RetryOptions } from "./retry";
+import { withRetry, type RetryOptions } from "./retry";
 
 /**
  * The client-server calls the bots make, as one of the service's users
@@ -10,18 +10,8 @@ import { parseRetryAfterMs, withRetry, type RetryOptions } from "./retry";
  * after a lost answer. Paths are URL-encoded segment by segment.
  */
 
-/** A homeserver error with the wait it asked for (Retry-After header, else the body's retry_after_ms). */
-export class HomeserverError extends MatrixApiError {
-  constructor(
-    status: number,
-    errcode: string,
-    message: string,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(status, errcode, message);
-    this.name = "HomeserverError";
-  }
-}
+/** The homeserver's error answer (status, errcode, requested wait), as every caller sees it. */
+export { MatrixApiError as HomeserverError };
 
 export interface HomeserverConnection {
   homeserverUrl: string;
@@ -54,40 +44,29 @@ export interface BotClient {
   userExists(userId: string): Promise<boolean>;
 }
 
-const enc = encodeURIComponent;
 const eventIdBody = z.object({ event_id: z.string() });
-const errorBody = z.object({ errcode: z.string().optional(), error: z.string().optional() });
 
 export function createBotClient(conn: HomeserverConnection, userId: string): BotClient {
-  const fetchFn = conn.fetchFn ?? fetch;
-
   async function request<T>(
     method: "GET" | "POST" | "PUT",
     path: string,
     schema: z.ZodType<T>,
     opts: { body?: unknown; idempotent: boolean },
   ): Promise<T> {
-    const url = `${conn.homeserverUrl}${path}${path.includes("?") ? "&" : "?"}user_id=${enc(userId)}`;
-    const once = async (): Promise<T> => {
-      const res = await fetchFn(url, {
-        method,
-        headers: {
-          Authorization: `Bearer ${conn.asToken}`,
-          ...(opts.body !== undefined ? { "Content-Type": "application/json" } : {}),
+    const once = () =>
+      matrixRequest(
+        {
+          homeserverUrl: conn.homeserverUrl,
+          method,
+          path,
+          accessToken: conn.asToken,
+          asUserId: userId,
+          body: opts.body,
+          fetchFn: conn.fetchFn,
+          timeoutMs: conn.timeoutMs ?? 30_000,
         },
-        body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-        redirect: "manual",
-        signal: AbortSignal.timeout(conn.timeoutMs ?? 30_000),
-      });
-      const json: unknown = await res.json().catch(() => ({}));
-      if (!res.ok) {
-        const parsed = errorBody.safeParse(json);
-        const errcode = (parsed.success && parsed.data.errcode) || `HTTP_${res.status}`;
-        const retryAfterMs = parseRetryAfterMs(res.headers.get("retry-after"), json);
-        throw new HomeserverError(res.status, errcode, `${method} ${path.split("?")[0]}: ${errcode}`, retryAfterMs);
-      }
-      return schema.parse(json);
-    };
+        schema,
+      );
     return withRetry(once, { idempotent: opts.idempotent }, conn.retry);
   }
 
@@ -122,8 +101,8 @@ export function createBotClient(conn: HomeserverConnection, userId: string): Bot
         await request("GET", `/_matrix/client/v3/profile/${enc(target)}`, z.looseObject({}), { idempotent: true });
         return true;
       } catch (err) {
-        if (err instanceof HomeserverError && err.status === 404) return false;
-        if (err instanceof HomeserverError && err.status === 403) return true;
+        if (err instanceof MatrixApiError && err.status === 404) return false;
+        if (err instanceof MatrixApiError && err.status === 403) return true;
         throw err;
       }
     },

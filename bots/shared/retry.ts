@@ -54,7 +54,7 @@ interface ErrorFacts {
   isTimeout: boolean;
 }
 
-/** Reads our HomeserverError, matrix-bot-sdk's MatrixError (statusCode) and fetch's network errors alike. */
+/** Reads our MatrixApiError, matrix-bot-sdk's MatrixError (statusCode) and fetch's network errors alike. */
 function factsOf(err: unknown): ErrorFacts {
   const e = (typeof err === "object" && err !== null ? err : {}) as Record<string, unknown>;
   const status = typeof e.status === "number" ? e.status : typeof e.statusCode === "number" ? e.statusCode : undefined;
@@ -108,14 +108,4 @@ export async function withRetry<T>(call: () => Promise<T>, kind: CallKind, optio
   }
 }
 
-/** Retry-After is either seconds or an HTTP date; the deprecated body field is milliseconds. */
-export function parseRetryAfterMs(header: string | null, body: unknown, now: number = Date.now()): number | undefined {
-  if (header !== null && header.trim() !== "") {
-    const value = header.trim();
-    if (/^\d+$/.test(value)) return Number(value) * 1_000;
-    const date = Date.parse(value);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  const fromBody = (body as { retry_after_ms?: unknown } | null)?.retry_after_ms;
-  return typeof fromBody === "number" && fromBody >= 0 ? fromBody : undefined;
-}
+export { parseRetryAfterMs } from "../../lib/matrix/client-api";

@@ -30,13 +30,12 @@ export function createServiceClient(
   fetchFn?: typeof fetch,
 ): ServiceClient {
   const userId = `@${botLocalpart(cfg)}:${cfg.matrix.serverName}`;
-  const base = { homeserverUrl: cfg.matrix.homeserverUrl, accessToken: cfg.appservice.asToken, fetchFn };
-  const asBot = (path: string) => `${path}${path.includes("?") ? "&" : "?"}user_id=${enc(userId)}`;
+  const base = { homeserverUrl: cfg.matrix.homeserverUrl, accessToken: cfg.appservice.asToken, asUserId: userId, fetchFn };
   return {
     userId,
     async createRoom(body) {
       const r = await matrixRequest(
-        { ...base, method: "POST", path: asBot("/_matrix/client/v3/createRoom"), body, timeoutMs: 30_000 },
+        { ...base, method: "POST", path: "/_matrix/client/v3/createRoom", body, timeoutMs: 30_000 },
         z.object({ room_id: z.string() }),
       );
       return r.room_id;
@@ -46,7 +45,7 @@ export function createServiceClient(
         {
           ...base,
           method: "PUT",
-          path: asBot(`/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`),
+          path: `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
           body: content,
         },
         z.object({ event_id: z.string() }),
@@ -55,7 +54,7 @@ export function createServiceClient(
     },
     getState(roomId) {
       return matrixRequest(
-        { ...base, method: "GET", path: asBot(`/_matrix/client/v3/rooms/${enc(roomId)}/state`) },
+        { ...base, method: "GET", path: `/_matrix/client/v3/rooms/${enc(roomId)}/state` },
         z.array(stateEventSchema),
       );
     },
@@ -64,7 +63,7 @@ export function createServiceClient(
         {
           ...base,
           method: "POST",
-          path: asBot(`/_matrix/client/v3/rooms/${enc(roomId)}/invite`),
+          path: `/_matrix/client/v3/rooms/${enc(roomId)}/invite`,
           body: { user_id: inviteeId },
         },
         z.object({}).passthrough(),
@@ -76,7 +75,7 @@ export function createServiceClient(
           {
             ...base,
             method: "GET",
-            path: asBot(`/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`),
+            path: `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
           },
           z.record(z.string(), z.unknown()),
         );
