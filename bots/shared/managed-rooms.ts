@@ -1,6 +1,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { rooms } from "../../drizzle/schema";
 import type { Db } from "../../lib/db/client";
+import { findRoomByMatrixId } from "../../lib/rooms/room-list";
 
 /** Rooms the service manages: a row in `rooms` with a Matrix room and status active. The bots act nowhere else. */
 export interface ManagedRooms {
@@ -11,11 +12,7 @@ export interface ManagedRooms {
 export function managedRoomsIn(db: Db): ManagedRooms {
   return {
     async isManaged(roomId) {
-      const row = await db.query.rooms.findFirst({
-        columns: { id: true },
-        where: and(eq(rooms.matrixRoomId, roomId), eq(rooms.status, "active")),
-      });
-      return row !== undefined;
+      return (await findRoomByMatrixId(db, roomId)) !== undefined;
     },
     async listActive() {
       const rows = await db

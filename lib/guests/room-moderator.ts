@@ -19,7 +19,7 @@ export async function requireRoomModerator(
   if (!userId) throw denied();
   const room = await findRoomByMatrixId(deps.db, matrixRoomId);
   if (!room) throw new AppError("room-not-found", "not-found", "Diesen Raum gibt es nicht.");
-  const access = await readRoomAccess(deps.service as ServiceClient, matrixRoomId, userId);
+  const access = await readRoomAccess(deps.service, matrixRoomId, userId);
   // Invited counts like for opening the room: an organiser who has not accepted yet still manages it.
   // A moderator who left keeps their power-level entry, so membership is checked too.
   if ((access.membership !== "join" && access.membership !== "invite") || !access.isModerator) throw denied();

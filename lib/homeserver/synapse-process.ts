@@ -52,20 +52,6 @@ export interface RunningSynapse {
   stop(): Promise<void>;
 }
 
-/** True when the venv holds the pinned Synapse with the OIDC and Postgres drivers. */
-export async function isSynapseInstalled(venvDir: string): Promise<boolean> {
-  const python = path.join(venvDir, "bin", "python");
-  if (!existsSync(python)) return false;
-  const check =
-    "import sys\nfrom importlib.metadata import version\n" +
-    "assert version('matrix-synapse') == sys.argv[1]\nimport authlib, psycopg2";
-  try {
-    await run(python, ["-c", check, SYNAPSE_VERSION], { timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Fails with a message naming the port when something already listens on it. */
 export async function assertPortFree(port: number, setting = "MATRIX_HOMESERVER_URL"): Promise<void> {

@@ -1,3 +1,4 @@
+import { levelValue as levelOf } from "../matrix/power-levels";
 import { powerLevels } from "../rooms/room-state";
 
 /**
@@ -35,12 +36,8 @@ const SPEC_DEFAULTS = {
 const NOTIFICATION_ROOM_DEFAULT = 50;
 const USERS_DEFAULT = 0;
 
-/** A level as the auth rules read it: an integer, or a numeric string in room versions before 10. */
-export function levelOf(value: unknown): number | undefined {
-  if (typeof value === "number" && Number.isInteger(value)) return value;
-  if (typeof value === "string" && /^-?\d+$/.test(value)) return Number(value);
-  return undefined;
-}
+/** A level as the auth rules read it (an integer, or a numeric string before room version 10). */
+export { levelOf };
 
 function recordOf(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

@@ -19,7 +19,7 @@ export interface RoomAccess {
  * service's bot is in every managed room). The portal never decides this
  * from its own database.
  */
-export async function readRoomAccess(service: ServiceClient, roomId: string, userId: string): Promise<RoomAccess> {
+export async function readRoomAccess(service: Pick<ServiceClient, "getState">, roomId: string, userId: string): Promise<RoomAccess> {
   let state: StateEvent[];
   try {
     state = await service.getState(roomId);
@@ -36,7 +36,7 @@ export async function readRoomAccess(service: ServiceClient, roomId: string, use
 }
 
 /** Members and invitees may open a room; everyone else gets 403, whatever the portal's database says. */
-export async function requireRoomMember(service: ServiceClient, roomId: string, userId: string | null): Promise<RoomAccess> {
+export async function requireRoomMember(service: Pick<ServiceClient, "getState">, roomId: string, userId: string | null): Promise<RoomAccess> {
   if (!userId) throw new AppError("no-matrix-account", "forbidden", "Kein Zugriff auf diesen Raum.");
   const access = await readRoomAccess(service, roomId, userId);
   if (access.membership !== "join" && access.membership !== "invite") {
