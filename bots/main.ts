@@ -90,6 +90,9 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     maxAgeMs: options.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS,
   };
 
+  // Guests live in the service's namespace but are people: their actions are judged like anyone's.
+  const isServiceAccount = (userId: string) =>
+    isServiceUser(config, userId) && !isGuestUserId(userId, config.appservice.userPrefix, config.matrix.serverName);
   const policyBot = startPolicyBot({
     events: appservice,
     client,
@@ -98,8 +101,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     managedRooms,
     policy: {
       powerLevelsTemplate: managedRoomTemplate(),
-      // Guests live in the service's namespace but are people: their changes are judged like anyone's.
-      isServiceUser: (userId) => isServiceUser(config, userId) && !isGuestUserId(userId, config.appservice.userPrefix, config.matrix.serverName),
+      isServiceUser: isServiceAccount,
     },
     isDryRun,
     // Only the bots' own changes are exempt; guests live in the namespace too.
@@ -128,8 +130,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
         serverName: config.matrix.serverName,
         // Federation partners join this list once they are configured.
         approvedServers: [config.matrix.serverName],
-        isServiceUser: (userId) =>
-          isServiceUser(config, userId) && !isGuestUserId(userId, config.appservice.userPrefix, config.matrix.serverName),
+        isServiceUser: isServiceAccount,
       },
       filter,
       logger,

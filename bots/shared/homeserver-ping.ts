@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import type { AppConfig } from "../../lib/config/load";
 import type { Logger } from "../../lib/log";
+import { enc, matrixRequest } from "../../lib/matrix/client-api";
+import { z } from "zod";
 
 /**
  * Asks the homeserver to ping the bots (`POST /appservice/{id}/ping`). Besides
@@ -9,18 +11,20 @@ import type { Logger } from "../../lib/log";
  * its backoff (which grows to minutes).
  */
 export async function pingFromHomeserver(config: Pick<AppConfig, "appservice" | "matrix">, logger: Logger): Promise<boolean> {
-  const url = `${config.matrix.homeserverUrl}/_matrix/client/v1/appservice/${encodeURIComponent(config.appservice.id)}/ping`;
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${config.appservice.asToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ transaction_id: `stadtfunk-start-${crypto.randomUUID()}` }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) logger.warn({ status: res.status }, "homeserver could not reach the bots");
-    return res.ok;
+    await matrixRequest(
+      {
+        homeserverUrl: config.matrix.homeserverUrl,
+        method: "POST",
+        path: `/_matrix/client/v1/appservice/${enc(config.appservice.id)}/ping`,
+        accessToken: config.appservice.asToken,
+        body: { transaction_id: `stadtfunk-start-${crypto.randomUUID()}` },
+      },
+      z.looseObject({}),
+    );
+    return true;
   } catch (err) {
-    logger.warn({ err: (err as Error).message }, "homeserver ping failed");
+    logger.warn({ err: (err as Error).message }, "homeserver could not reach the bots");
     return false;
   }
 }

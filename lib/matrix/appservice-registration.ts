@@ -21,8 +21,13 @@ function escapeRegex(s: string): string {
 }
 
 /** Localpart of the service's main bot; every service user shares the namespace prefix. */
-export function botLocalpart(cfg: Pick<AppConfig, "appservice">): string {
+export function botLocalpart(cfg: { appservice: Pick<AppConfig["appservice"], "userPrefix"> }): string {
   return `${cfg.appservice.userPrefix}bot`;
+}
+
+/** The main bot's Matrix id: the creator of every managed room. */
+export function botUserId(cfg: { appservice: Pick<AppConfig["appservice"], "userPrefix">; matrix: Pick<AppConfig["matrix"], "serverName"> }): string {
+  return `@${botLocalpart(cfg)}:${cfg.matrix.serverName}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppConfig } from "../config/load";
-import { botLocalpart } from "./appservice-registration";
+import { botUserId } from "./appservice-registration";
 import { MatrixApiError, enc, matrixRequest } from "./client-api";
 
 /**
@@ -44,7 +44,7 @@ export function createGuestAccounts(
 ): GuestAccounts {
   const homeserverUrl = cfg.matrix.homeserverUrl;
   const asService = { homeserverUrl, accessToken: cfg.appservice.asToken, fetchFn };
-  const botUserId = `@${botLocalpart(cfg)}:${cfg.matrix.serverName}`;
+  const serviceUserId = botUserId(cfg);
   const as = (path: string, userId: string) => `${path}${path.includes("?") ? "&" : "?"}user_id=${enc(userId)}`;
   const toCredentials = (r: z.infer<typeof credentials>): GuestCredentials => ({
     userId: r.user_id,
@@ -109,7 +109,7 @@ export function createGuestAccounts(
           {
             ...asService,
             method: "POST",
-            path: as(`/_matrix/client/v3/rooms/${enc(roomId)}/kick`, botUserId),
+            path: as(`/_matrix/client/v3/rooms/${enc(roomId)}/kick`, serviceUserId),
             body: { user_id: userId, reason },
           },
           z.object({}).passthrough(),
@@ -140,7 +140,7 @@ export function createGuestAccounts(
         {
           ...asService,
           method: "PUT",
-          path: as(`/_matrix/client/v3/rooms/${enc(roomId)}/send/m.room.message/${enc(txnId)}`, botUserId),
+          path: as(`/_matrix/client/v3/rooms/${enc(roomId)}/send/m.room.message/${enc(txnId)}`, serviceUserId),
           body: { msgtype: "m.notice", body },
         },
         z.object({ event_id: z.string() }),

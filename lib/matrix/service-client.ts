@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppConfig } from "../config/load";
-import { botLocalpart } from "./appservice-registration";
+import { botUserId } from "./appservice-registration";
 import { enc, matrixRequest } from "./client-api";
 
 /**
@@ -29,7 +29,7 @@ export function createServiceClient(
   cfg: Pick<AppConfig, "appservice" | "matrix">,
   fetchFn?: typeof fetch,
 ): ServiceClient {
-  const userId = `@${botLocalpart(cfg)}:${cfg.matrix.serverName}`;
+  const userId = botUserId(cfg);
   const base = { homeserverUrl: cfg.matrix.homeserverUrl, accessToken: cfg.appservice.asToken, asUserId: userId, fetchFn };
   return {
     userId,

@@ -1,7 +1,7 @@
 import type { AppConfig } from "../../config/load";
 import { guestLocalpartPrefix } from "../../guests/guest-user-id";
 import { GUEST_SUFFIX } from "../../guests/guest-names";
-import { botLocalpart } from "../../matrix/appservice-registration";
+import { botUserId } from "../../matrix/appservice-registration";
 import type { SynapseModuleEntry } from "../synapse-config";
 
 /**
@@ -17,7 +17,7 @@ export function guestLimitsModule(cfg: {
     module: "stadtfunk_guest_limits.GuestLimits",
     config: {
       guest_prefix: guestLocalpartPrefix(cfg.appservice.userPrefix),
-      service_user_id: `@${botLocalpart(cfg)}:${cfg.matrix.serverName}`,
+      service_user_id: botUserId(cfg),
       display_name_suffix: GUEST_SUFFIX,
     },
   };
