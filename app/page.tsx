@@ -14,8 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function HomePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const { config, db } = portalRuntime();
   const signedIn = await currentSession();
-  const { locale, t } = await requestMessages();
-  const localeTag = locale === "de" ? "de-DE" : "en-GB";
+  const { tag: localeTag, t } = await requestMessages();
 
   if (!signedIn) {
     return (

@@ -1,5 +1,5 @@
 import { cookies } from "next/headers";
-import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, messagesFor, type Locale } from "./translate";
+import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, localeTag, messagesFor, type Locale } from "./translate";
 
 /** German first: English only when the person chose it with the language switch (a cookie). */
 export async function requestLocale(): Promise<Locale> {
@@ -9,5 +9,5 @@ export async function requestLocale(): Promise<Locale> {
 
 export async function requestMessages() {
   const locale = await requestLocale();
-  return { locale, t: messagesFor(locale) };
+  return { locale, tag: localeTag(locale), t: messagesFor(locale) };
 }

@@ -12,6 +12,11 @@ export function isLocale(v: unknown): v is Locale {
   return typeof v === "string" && (LOCALES as readonly string[]).includes(v);
 }
 
+/** The BCP 47 tag date and number formatting use for each language. */
+export function localeTag(locale: Locale): string {
+  return locale === "de" ? "de-DE" : "en-GB";
+}
+
 export function messagesFor(locale: Locale): Messages {
   return catalogues[locale];
 }

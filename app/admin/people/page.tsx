@@ -1,3 +1,4 @@
+import { formatCityTime } from "@/lib/time/berlin-time";
 import { forbidden, redirect } from "next/navigation";
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
@@ -19,7 +20,6 @@ const ERRORS: Record<string, string> = {
   "keine-berechtigung": "Dafür brauchen Sie die Rolle Administration.",
 };
 
-const formatDate = (d: Date) => d.toLocaleString("de-DE", { timeZone: "Europe/Berlin", dateStyle: "medium", timeStyle: "short" });
 
 function ConfirmLock({ person }: { person: AdminPersonRow }) {
   return (
@@ -56,7 +56,7 @@ function PersonRow({ person, isSelf }: { person: AdminPersonRow; isSelf: boolean
       <td className="py-2 pr-4">{person.username ?? "–"}</td>
       <td className="py-2 pr-4">{person.departments.join(", ") || "–"}</td>
       <td className="py-2 pr-4">{person.role === "admin" ? "Administration" : "Mitarbeit"}</td>
-      <td className="py-2 pr-4">{person.disabledAt ? `gesperrt seit ${formatDate(person.disabledAt)}` : "aktiv"}</td>
+      <td className="py-2 pr-4">{person.disabledAt ? `gesperrt seit ${formatCityTime(person.disabledAt)}` : "aktiv"}</td>
       <td className="py-2">
         {isSelf ? null : (
           <form method="get" action="/admin/people">

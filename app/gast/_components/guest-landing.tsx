@@ -2,7 +2,7 @@
 
 import { cityFormatter } from "@/lib/time/berlin-time";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { LOCALE_COOKIE } from "@/lib/i18n/translate";
+import { LOCALE_COOKIE, localeTag } from "@/lib/i18n/translate";
 import { fillText, guestTexts, type GuestLocale, type GuestTexts } from "@/lib/guests/guest-texts";
 import { GuestHeader, RulesText } from "./guest-header";
 
@@ -39,8 +39,8 @@ async function postJson(path: string, body: unknown): Promise<{ status: number; 
 
 function formatRange(startsAt: string | null, endsAt: string | null, locale: GuestLocale): string | null {
   if (!startsAt) return null;
-  const fmt = cityFormatter(locale === "de" ? "de-DE" : "en-GB", { dateStyle: "full", timeStyle: "short" });
-  const time = cityFormatter(locale === "de" ? "de-DE" : "en-GB", { timeStyle: "short" });
+  const fmt = cityFormatter(localeTag(locale), { dateStyle: "full", timeStyle: "short" });
+  const time = cityFormatter(localeTag(locale), { timeStyle: "short" });
   return endsAt ? `${fmt.format(new Date(startsAt))} – ${time.format(new Date(endsAt))}` : fmt.format(new Date(startsAt));
 }
 

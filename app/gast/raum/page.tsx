@@ -4,6 +4,7 @@ import { provisionGuest } from "@/lib/guests/guest-provisioning";
 import { guestTexts } from "@/lib/guests/guest-texts";
 import { currentGuestSession, portalGuests } from "@/lib/guests/portal-guests";
 import { requestLocale } from "@/lib/i18n/request-locale";
+import { localeTag } from "@/lib/i18n/translate";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { RoomChat } from "@/app/rooms/[roomId]/_components/room-chat";
@@ -63,7 +64,6 @@ export default async function GuestRoomPage() {
     );
   }
 
-  const localeTag = locale === "de" ? "de-DE" : "en-GB";
   return (
     <PageShell cityName={config.cityName} path="/gast/raum">
       <header className="flex flex-col gap-1">
@@ -72,7 +72,7 @@ export default async function GuestRoomPage() {
         </h1>
         {room.startsAt && room.endsAt && (
           <p className="text-slate-700">
-            {formatCityTime(room.startsAt, localeTag)} – {formatCityTime(room.endsAt, localeTag)}
+            {formatCityTime(room.startsAt, localeTag(locale))} – {formatCityTime(room.endsAt, localeTag(locale))}
           </p>
         )}
         <p className="text-sm text-slate-600">

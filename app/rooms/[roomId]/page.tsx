@@ -18,7 +18,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
   const signedIn = await currentSession();
   if (!signedIn) redirect(`/`);
   const { db, service, config } = portalRuntime();
-  const { locale, t } = await requestMessages();
+  const { locale, tag, t } = await requestMessages();
 
   const room = await findRoomByMatrixId(db, roomId);
   if (!room) notFound();
@@ -44,7 +44,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
         <h1 className="text-2xl font-bold text-brand-900">{room.name}</h1>
         {room.startsAt && room.endsAt && (
           <p className="text-slate-700">
-            {formatCityTime(room.startsAt)} – {formatCityTime(room.endsAt)} ·{" "}
+            {formatCityTime(room.startsAt, tag)} – {formatCityTime(room.endsAt, tag)} ·{" "}
             <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/termin.ics`} download>
               {t.room.addToCalendar}
             </a>
