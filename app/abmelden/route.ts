@@ -1,3 +1,4 @@
+import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { NextResponse, type NextRequest } from "next/server";
 import { currentSession } from "@/lib/auth/current-session";
 import { signOut } from "@/lib/auth/sign-out";
@@ -9,10 +10,7 @@ const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-
 
 export async function POST(req: NextRequest) {
   const { config } = portalRuntime();
-  // Cookies are SameSite=Lax; the origin check refuses cross-site form posts outright.
-  const sameSite =
-    req.headers.get("sec-fetch-site") === "same-origin" || req.headers.get("origin") === new URL(config.portal.url).origin;
-  if (!sameSite) {
+  if (!isSameOriginRequest(req.headers, config.portal.url)) {
     return Response.json({ error: "Anfrage von fremder Seite abgelehnt." }, { status: 403 });
   }
   const signedIn = await currentSession();

@@ -1,5 +1,6 @@
 "use server";
 
+import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
@@ -17,9 +18,7 @@ const input = z.object({ personId: z.uuid() });
  * on top).
  */
 async function isSameOrigin(): Promise<boolean> {
-  const h = await headers();
-  const portalOrigin = new URL(portalRuntime().config.portal.url).origin;
-  return h.get("origin") === portalOrigin || (h.get("origin") === null && h.get("sec-fetch-site") === "same-origin");
+  return isSameOriginRequest(await headers(), portalRuntime().config.portal.url);
 }
 
 /** "Zugang sperren": the admin role is checked in lib/people/admin-access against the database. */

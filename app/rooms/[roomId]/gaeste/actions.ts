@@ -1,5 +1,7 @@
 "use server";
 
+import { isSameOriginRequest } from "@/lib/security/same-origin";
+import { portalRuntime } from "@/lib/portal/runtime";
 import { guestLinkQrSvg } from "@/lib/guests/guest-link-qr";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
@@ -23,10 +25,9 @@ export interface GuestLinkFormState {
   created?: { url: string; label: string; invitation: string; ics: string | null; qrSvg: string };
 }
 
-/** Server actions do not refuse cross-site posts without an Origin header; Fetch-Metadata does (WEB-01). */
+/** Server actions do not refuse cross-site posts without an Origin header (WEB-01). */
 async function isCrossSite(): Promise<boolean> {
-  const site = (await headers()).get("sec-fetch-site");
-  return site !== null && site !== "same-origin";
+  return !isSameOriginRequest(await headers(), portalRuntime().config.portal.url);
 }
 
 async function moderator(): Promise<Moderator | null> {

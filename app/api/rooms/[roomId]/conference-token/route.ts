@@ -1,3 +1,4 @@
+import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { conferenceAccess } from "@/lib/jitsi/conference-access";
@@ -14,11 +15,6 @@ function refuse(status: number, code: string, error: string): Response {
   return Response.json({ error, code }, { status, headers: NO_STORE });
 }
 
-/** Route handlers have no CSRF protection of their own: only the portal's own pages may ask. */
-function isSameSite(req: Request, portalUrl: string): boolean {
-  return req.headers.get("sec-fetch-site") === "same-origin" || req.headers.get("origin") === new URL(portalUrl).origin;
-}
-
 /**
  * The credential for a room's Jitsi conference (see lib/jitsi/conference-access):
  * a minted JWT in `jwt` mode, `token: null` in `matrix` mode (the browser
@@ -29,7 +25,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ roomId:
   const { config, db, service, log } = portalRuntime();
   const signedIn = await currentSession();
   if (!signedIn) return refuse(401, "signed-out", "Nicht angemeldet.");
-  if (!isSameSite(req, config.portal.url)) return refuse(403, "cross-site", "Anfrage von fremder Seite abgelehnt.");
+  if (!isSameOriginRequest(req.headers, config.portal.url)) return refuse(403, "cross-site", "Anfrage von fremder Seite abgelehnt.");
 
   let roomId = "";
   try {
