@@ -6,6 +6,8 @@ import { findActiveSession, type ActiveSession } from "./session-store";
 export interface SignedIn extends ActiveSession {
   /** The raw session id from the cookie (never logged, never sent to the browser). */
   sessionId: string;
+  /** The person's Matrix account: this session's, else the one recorded at their first Matrix sign-in. */
+  matrixUserId: string | null;
 }
 
 /**
@@ -33,5 +35,5 @@ export async function currentSession(): Promise<SignedIn | null> {
   if (!sessionId) return null;
   const { db, config } = portalRuntime();
   const active = await findActiveSession(db, sessionId, new Date(), config.session.idleMinutes);
-  return active ? { ...active, sessionId } : null;
+  return active ? { ...active, sessionId, matrixUserId: active.session.matrixUserId ?? active.person.matrixUserId } : null;
 }

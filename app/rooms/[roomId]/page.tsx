@@ -22,7 +22,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
 
   const room = await findRoomByMatrixId(db, roomId);
   if (!room) notFound();
-  const userId = signedIn.session.matrixUserId ?? signedIn.person.matrixUserId;
+  const userId = signedIn.matrixUserId;
   let access;
   try {
     // Membership and power come from the homeserver, never from the portal's database.

@@ -33,7 +33,7 @@ async function isCrossSite(): Promise<boolean> {
 async function moderator(): Promise<Moderator | null> {
   const signedIn = await currentSession();
   if (!signedIn) return null;
-  return { person: signedIn.person, matrixUserId: signedIn.session.matrixUserId ?? signedIn.person.matrixUserId };
+  return { person: signedIn.person, matrixUserId: signedIn.matrixUserId };
 }
 
 function failure(err: unknown, what: string): GuestLinkFormState {

@@ -38,7 +38,7 @@ export default async function GuestLinksPage({ params }: { params: Promise<{ roo
 
   let links: GuestLinkListing[];
   try {
-    links = await listGuestLinks(deps, { person: signedIn.person, matrixUserId: signedIn.session.matrixUserId ?? signedIn.person.matrixUserId }, roomId);
+    links = await listGuestLinks(deps, { person: signedIn.person, matrixUserId: signedIn.matrixUserId }, roomId);
   } catch (err) {
     if (isAppError(err) && err.category === "forbidden") forbidden();
     if (isAppError(err) && err.category === "not-found") notFound();

@@ -20,7 +20,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ roomId:
   const room = await findRoomByMatrixId(db, roomId);
   if (!room || !room.startsAt || !room.endsAt) return json(404, "Zu diesem Raum gibt es keinen Termin.");
   try {
-    await requireRoomMember(service, roomId, signedIn.session.matrixUserId ?? signedIn.person.matrixUserId);
+    await requireRoomMember(service, roomId, signedIn.matrixUserId);
   } catch (err) {
     if (isAppError(err)) return json(err.status, err.userMessage);
     throw err;

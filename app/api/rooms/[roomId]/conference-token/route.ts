@@ -33,7 +33,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ roomId:
   } catch {
     // Not a room ID either way.
   }
-  const userId = signedIn.session.matrixUserId ?? signedIn.person.matrixUserId;
+  const userId = signedIn.matrixUserId;
   const personId = signedIn.person.id;
   // An unknown room and someone else's room look the same from outside.
   const notMember = () => {
