@@ -19,19 +19,9 @@ const TONE_STYLES: Record<UnreadBadgeModel["tone"], string> = {
   invite: "bg-amber-100 text-amber-900 border border-amber-700",
 };
 
+/** The dashboard renders an empty `data-unread-slot` next to each room link for the badge. */
 function findTarget(roomId: string): HTMLElement | null {
-  const slot = document.querySelector<HTMLElement>(`[data-unread-slot="${CSS.escape(roomId)}"]`);
-  if (slot) return slot;
-  const link = document.querySelector<HTMLAnchorElement>(`a[href="/rooms/${CSS.escape(encodeURIComponent(roomId))}"]`);
-  if (!link) return null;
-  // A holder of our own next to the link, so React never shares a node with the server-rendered list.
-  const existing = link.nextElementSibling;
-  if (existing instanceof HTMLElement && existing.dataset.unreadHolder === roomId) return existing;
-  const holder = document.createElement("span");
-  holder.dataset.unreadHolder = roomId;
-  holder.className = "ml-2 inline-flex align-middle";
-  link.after(holder);
-  return holder;
+  return document.querySelector<HTMLElement>(`[data-unread-slot="${CSS.escape(roomId)}"]`);
 }
 
 function Badge({ model, roomId }: { model: UnreadBadgeModel; roomId: string }) {
@@ -61,9 +51,6 @@ function Badges({ roomIds }: { roomIds: readonly string[] }) {
       if (t) found.set(id, t);
     }
     setTargets(found);
-    return () => {
-      for (const t of found.values()) if (t.dataset.unreadHolder) t.remove();
-    };
   }, [key]);
 
   const client = connection.status === "ready" ? connection.client : null;

@@ -62,7 +62,6 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <CallPanel
           roomId={roomId}
-          conferenceId={room.conferenceId}
           jitsiDomain={config.jitsi.domain}
           authMode={config.jitsi.authMode}
           displayName={signedIn.person.displayName}

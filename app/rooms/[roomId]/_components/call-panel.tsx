@@ -13,7 +13,6 @@ const JitsiFrame = dynamic(() => import("./call/jitsi-frame"), { ssr: false });
 
 export interface CallPanelProps {
   roomId: string;
-  conferenceId: string;
   jitsiDomain: string;
   authMode: "matrix" | "jwt" | "none";
   displayName: string;
