@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { roomPowerState, uvsPowerLevels } from "../jitsi/room-power";
-import { memberRole, powerLevelOf, roomPowerFromState, serverNameOf, sortMembers, type MemberEntry, type StateEventLike } from "./member-roles";
+import { uvsPowerLevels } from "../jitsi/room-power";
+import { powerLevelOf, roomPowerState, roomPowerState as roomPowerFromState, type StateEventLike } from "../matrix/power-levels";
+import { memberRole, serverNameOf, sortMembers, type MemberEntry } from "./member-roles";
 
 const SERVER = "stadtfunk.test";
 const SERVICE = "@stadtfunk:stadtfunk.test";

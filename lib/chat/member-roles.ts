@@ -6,7 +6,7 @@
  * This runs in the browser: it reads power through lib/matrix/power-levels,
  * which stays free of zod for exactly that reason.
  */
-import { kickLevel, powerLevelOf, roomPowerState, type RoomPowerState, type StateEventLike } from "../matrix/power-levels";
+import { kickLevel, powerLevelOf, type RoomPowerState } from "../matrix/power-levels";
 
 export type MemberRole = "organisation" | "moderation" | "member" | "guest";
 
@@ -25,8 +25,6 @@ export function serverNameOf(userId: string): string {
   const i = userId.indexOf(":");
   return i < 0 ? "" : userId.slice(i + 1);
 }
-
-export { powerLevelOf, roomPowerState as roomPowerFromState, type RoomPowerState, type StateEventLike };
 
 export function memberRole(userId: string, power: RoomPowerState | null, ownServerName: string): MemberRole {
   const level = powerLevelOf(power, userId);

@@ -12,7 +12,7 @@ import {
   type VerifierHttpDeps,
   type VerifierHttpResult,
 } from "./openid-verifier";
-import { roomPowerState } from "./room-power";
+import { roomPowerState } from "../matrix/power-levels";
 
 /**
  * Who may enter a room's Jitsi conference, and with which credential, in
@@ -126,13 +126,9 @@ export async function conferenceAccess(
 
 // --- the UVS-compatible verifier routes (app/api/jitsi/verify/*) ---
 
-/**
- * The bearer token Prosody sends (`uvs_auth_token`). Read here until the
- * configuration schema has the key; empty means every call is refused.
- */
-
 export interface VerifierRuntime {
-  config: Pick<AppConfig, "matrix">;
+  /** `jitsi.verifierToken` is the bearer token Prosody sends (`uvs_auth_token`); empty refuses every call. */
+  config: Pick<AppConfig, "matrix" | "jitsi">;
   /** The service's bot is in every managed room and reads its state. */
   service: Pick<ServiceClient, "getState">;
   log?: Pick<Logger, "info">;
@@ -145,9 +141,9 @@ export interface VerifierRuntime {
  */
 export function verifierDeps(
   rt: VerifierRuntime,
-  bearerToken: string,
   fetchFn?: typeof fetch,
 ): OpenIdVerifierDeps & RoomAccessDeps & VerifierHttpDeps {
+  const bearerToken = rt.config.jitsi.verifierToken;
   const own = rt.config.matrix.serverName;
   const states = new Map<string, Promise<StateEvent[]>>();
   const stateOf = (roomId: string) => {

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { isRoomId } from "./conference-id";
-import { uvsPowerLevels, uvsPowerLevelsSchema, type RoomPowerState, type UvsPowerLevels } from "./room-power";
+import type { RoomPowerState } from "../matrix/power-levels";
+import { uvsPowerLevels, uvsPowerLevelsSchema, type UvsPowerLevels } from "./room-power";
 
 /**
  * A verifier compatible with matrix-user-verification-service (UVS), which

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CREATOR_POWER_LEVEL, roomPowerState, uvsPowerLevels, type StateEventLike } from "./room-power";
+import { CREATOR_POWER_LEVEL, roomPowerState, type StateEventLike } from "../matrix/power-levels";
+import { uvsPowerLevels } from "./room-power";
 
 describe("uvsPowerLevels", () => {
   it.each([

@@ -7,8 +7,6 @@ import { levelValue, powerLevelOf, type RoomPowerState } from "../matrix/power-l
  * `user >= room.state_default` (with `uvs_sync_power_levels`).
  */
 
-export { CREATOR_POWER_LEVEL, roomPowerState, type RoomPowerState, type StateEventLike } from "../matrix/power-levels";
-
 /** Spec default when an m.room.power_levels event leaves state_default out. */
 const DEFAULT_STATE_LEVEL = 50;
 

@@ -8,7 +8,7 @@ import {
   type RoomAccessDeps,
 } from "../../lib/jitsi/openid-verifier";
 import { conferenceIdForRoom, roomIdFromConferenceId } from "../../lib/jitsi/conference-id";
-import { roomPowerState, type StateEventLike } from "../../lib/jitsi/room-power";
+import { roomPowerState, type StateEventLike } from "../../lib/matrix/power-levels";
 import { createStartedUser, uniqueLocalpart } from "./setup/matrix-users";
 
 const homeserverUrl = inject("homeserverUrl");

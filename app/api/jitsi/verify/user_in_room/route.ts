@@ -13,6 +13,6 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request) {
   const rt = portalRuntime();
   if (rt.config.jitsi.authMode !== "matrix") return Response.json({}, { status: 404, headers: { "Cache-Control": "no-store" } });
-  const deps = verifierDeps(rt, rt.config.jitsi.verifierToken);
+  const deps = verifierDeps(rt);
   return serveVerifier(req, deps.bearerToken, (request) => handleVerifyUserInRoom(request, deps));
 }

@@ -6,12 +6,11 @@ import type { MatrixSdk } from "@/app/_components/matrix-client-provider";
 import {
   MEMBER_ROLE_LABELS_DE,
   memberRole,
-  roomPowerFromState,
   serverNameOf,
   sortMembers,
   type MemberEntry,
-  type StateEventLike,
 } from "@/lib/chat/member-roles";
+import { roomPowerState, type StateEventLike } from "@/lib/matrix/power-levels";
 
 const TEXTS = {
   summary: (n: number) => `Mitglieder (${n})`,
@@ -65,7 +64,7 @@ export function MemberList({ client, sdk, room, userId }: { client: MatrixClient
 
   const members = useMemo(() => {
     void version;
-    const power = roomPowerFromState(stateEventsOf(room, sdk));
+    const power = roomPowerState(stateEventsOf(room, sdk));
     const ownServer = serverNameOf(userId);
     const entries = room
       .getMembers()
