@@ -1,5 +1,6 @@
+import { discoverIdp } from "./idp-discovery";
 import { and, eq, isNull, type SQL } from "drizzle-orm";
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { people, portalSessions, type PortalSession } from "../../drizzle/schema";
 import type { Db } from "../db/client";
@@ -15,55 +16,6 @@ import type { TokenCipher } from "./token-crypto";
  */
 
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
-
-/** Only public-key algorithms: the keys come from the issuer's JWKS, never from a shared secret. */
-const PUBLIC_KEY_ALGORITHMS = new Set([
-  "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
-]);
-
-const discoverySchema = z.object({
-  issuer: z.string(),
-  jwks_uri: z.url(),
-  token_endpoint: z.url(),
-  id_token_signing_alg_values_supported: z.array(z.string()).optional(),
-});
-
-export interface IdpMetadata {
-  issuer: string;
-  tokenEndpoint: string;
-  /** Signature algorithms accepted for ID and logout tokens: the issuer's list, public-key ones only. */
-  algorithms: string[];
-  keys: JWTVerifyGetKey;
-}
-
-const metadataCache = new Map<string, { at: number; meta: Promise<IdpMetadata> }>();
-const METADATA_TTL_MS = 60 * 60_000;
-
-async function fetchMetadata(issuer: string, fetchFn: typeof fetch): Promise<IdpMetadata> {
-  const res = await fetchFn(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new Error(`identity provider discovery failed: HTTP ${res.status}`);
-  const d = discoverySchema.parse(await res.json());
-  if (d.issuer.replace(/\/+$/, "") !== issuer) throw new Error("identity provider discovery names another issuer");
-  const listed = d.id_token_signing_alg_values_supported ?? ["RS256"];
-  const algorithms = listed.filter((a) => PUBLIC_KEY_ALGORITHMS.has(a));
-  if (algorithms.length === 0) throw new Error("identity provider offers no public-key signature algorithm");
-  return {
-    issuer: d.issuer,
-    tokenEndpoint: d.token_endpoint,
-    algorithms,
-    keys: createRemoteJWKSet(new URL(d.jwks_uri), { timeoutDuration: 5_000 }),
-  };
-}
-
-/** The issuer's discovery document and key set, cached for an hour (the key set refetches unknown kids itself). */
-export function discoverIdp(issuer: string, fetchFn: typeof fetch = fetch, now = Date.now()): Promise<IdpMetadata> {
-  const cached = metadataCache.get(issuer);
-  if (cached && now - cached.at < METADATA_TTL_MS) return cached.meta;
-  const meta = fetchMetadata(issuer, fetchFn);
-  metadataCache.set(issuer, { at: now, meta });
-  meta.catch(() => metadataCache.delete(issuer));
-  return meta;
-}
 
 export interface LogoutTokenCheck {
   issuer: string;
@@ -238,3 +190,5 @@ export function portalBackchannelDeps(): BackchannelDeps {
     },
   };
 }
+
+export { discoverIdp };

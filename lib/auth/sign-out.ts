@@ -1,15 +1,12 @@
-import { z } from "zod";
+import { discoverIdp } from "./idp-discovery";
 import { logoutDevice } from "../matrix/sso-login";
 import { portalRuntime } from "../portal/runtime";
 import type { SignedIn } from "./current-session";
 import { revokeSession } from "./session-store";
 
-const discovery = z.object({ end_session_endpoint: z.string().url().optional() });
-
 async function endSessionEndpoint(issuer: string): Promise<string | null> {
   try {
-    const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(3_000) });
-    return discovery.parse(await res.json()).end_session_endpoint ?? null;
+    return (await discoverIdp(issuer)).endSessionEndpoint;
   } catch {
     return null;
   }

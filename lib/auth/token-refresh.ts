@@ -4,7 +4,8 @@ import { z } from "zod";
 import { people, portalSessions, type Person, type PortalSession } from "../../drizzle/schema";
 import type { AppConfig } from "../config/load";
 import { portalRuntime } from "../portal/runtime";
-import { discoverIdp, endPortalSessions } from "./backchannel-logout";
+import { endPortalSessions } from "./backchannel-logout";
+import { discoverIdp } from "./idp-discovery";
 import { offboardPerson, portalLeaverDeps, type LeaverDeps } from "./leavers";
 import { groupsFrom } from "./person-claims";
 
