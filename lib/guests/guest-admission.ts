@@ -51,6 +51,10 @@ export async function decideGuest(
 export async function announceWaitingGuest(deps: GuestDeps, session: GuestSession): Promise<void> {
   const url = `${deps.config.portalUrl}/rooms/${encodeURIComponent(session.room.matrixRoomId)}/gaeste`;
   await deps.accounts
-    .notice(session.room.matrixRoomId, `${guestDisplayName(session.guest.displayName)} wartet auf Einlass. Zulassen oder ablehnen: ${url}`)
+    .notice(
+      session.room.matrixRoomId,
+      `${guestDisplayName(session.guest.displayName)} wartet auf Einlass. Zulassen oder ablehnen: ${url}`,
+      `lobby-${session.guest.id}`,
+    )
     .catch((err: Error) => deps.log.warn({ guestId: session.guest.id, err: err.message }, "lobby notice not posted"));
 }

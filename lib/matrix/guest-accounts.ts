@@ -31,7 +31,8 @@ export interface GuestAccounts {
   /** Logs one token out (a device made by a losing concurrent repair). */
   logout(accessToken: string): Promise<void>;
   /** The bot posts an m.notice into the room (Element users see lobby requests this way). */
-  notice(roomId: string, body: string): Promise<void>;
+  /** `key` names the notice for good: sending it again (a retry) posts nothing new. */
+  notice(roomId: string, body: string, key: string): Promise<void>;
 }
 
 export const GUEST_DEVICE_NAME = "Stadtfunk Gastzugang";
@@ -134,8 +135,9 @@ export function createGuestAccounts(
         z.object({}).passthrough(),
       );
     },
-    async notice(roomId, body) {
-      const txnId = `guest-notice-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    async notice(roomId, body, key) {
+      // The homeserver answers a repeated transaction id of the same sender with the first event.
+      const txnId = `guest-notice-${key}`;
       await matrixRequest(
         {
           ...asService,
