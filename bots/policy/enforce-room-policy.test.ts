@@ -7,7 +7,7 @@ import type { RoomPolicy } from "../../lib/policy/room-policy";
 import { captureLogger } from "../shared/capture-logger";
 import type { RoomStateEvent } from "../shared/homeserver";
 import { createOutbox } from "../shared/outbox";
-import { createTestDatabase, TEST_DB_SETUP_MS } from "../shared/test-database";
+import { createTestDb, DB_SETUP_MS } from "../../lib/db/testing/test-db";
 import { RoomWorkQueue } from "../shared/work-queue";
 import { enforceRoomPolicy, POLICY_ACTOR } from "./enforce-room-policy";
 import { start } from "./index";
@@ -15,8 +15,8 @@ import { start } from "./index";
 let db: Db;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  ({ db, close } = await createTestDatabase());
-}, TEST_DB_SETUP_MS);
+  ({ db, close } = await createTestDb());
+}, DB_SETUP_MS);
 afterAll(() => close());
 beforeEach(async () => {
   await db.delete(auditLog);

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appserviceTransactions, botOutbox } from "../../drizzle/schema";
 import type { Db } from "../../lib/db/client";
 import { captureLogger } from "./capture-logger";
-import { createTestDatabase, TEST_DB_SETUP_MS } from "./test-database";
+import { createTestDb, DB_SETUP_MS } from "../../lib/db/testing/test-db";
 import { DatabaseAppserviceStorage, pruneBotJournal } from "./transaction-store";
 
 let db: Db;
 let close: () => Promise<void>;
 beforeAll(async () => {
-  ({ db, close } = await createTestDatabase());
-}, TEST_DB_SETUP_MS);
+  ({ db, close } = await createTestDb());
+}, DB_SETUP_MS);
 afterAll(() => close());
 beforeEach(async () => {
   await db.delete(appserviceTransactions);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { people, portalSessions } from "../../drizzle/schema";
 import { fakeHomeserver } from "../people/testing/fake-homeserver";
 import { insertPerson, insertSession, testLeaverDeps } from "../people/testing/seed";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../people/testing/test-db";
+import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
 import {
   BACKCHANNEL_LOGOUT_EVENT,
   discoverIdp,

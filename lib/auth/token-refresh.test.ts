@@ -10,7 +10,7 @@ import { startDevIdp, type RunningDevIdp } from "../dev-idp/provider";
 import { createLogger } from "../log";
 import { fakeHomeserver } from "../people/testing/fake-homeserver";
 import { insertPerson, insertSession, testLeaverDeps, testTokens } from "../people/testing/seed";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../people/testing/test-db";
+import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
 import { classifyRefreshFailure, refreshActiveSessions, refreshSession, type RefreshDeps } from "./token-refresh";
 
 const ISSUER = "https://sso.stadt.example";

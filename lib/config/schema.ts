@@ -55,7 +55,7 @@ export const envSchema = z.object({
   MATRIX_REGISTRATION_SHARED_SECRET: secret.optional(),
   MATRIX_ADMIN_TOKEN: secret.optional(),
 
-  // --- application service (bots, later guests) ---
+  // --- application service (bots and guests) ---
   APPSERVICE_ID: z.string().regex(/^[a-z0-9_-]+$/).default("stadtfunk"),
   APPSERVICE_PORT: port.default(9000),
   APPSERVICE_URL: httpUrl.default("http://127.0.0.1:9000"),

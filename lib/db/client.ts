@@ -14,7 +14,7 @@ export interface DbHandle {
 
 /**
  * One driver for both backends: PostgreSQL in production, and the embedded
- * PGlite served over the PostgreSQL wire protocol (scripts/pglite-server.ts).
+ * PGlite served over the PostgreSQL wire protocol (lib/db/embedded-server.ts).
  */
 export function openDb(url: string, opts: { max?: number } = {}): DbHandle {
   const pool = new pg.Pool({

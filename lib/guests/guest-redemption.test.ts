@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { guestLinks, guests, people, rooms, type Person } from "../../drizzle/schema";
 import { createTokenCipher } from "../auth/token-crypto";
 import { createLogger } from "../log";
-import { createTestDb, type TestDb } from "../people/testing/test-db";
+import { createTestDb, type TestDb } from "../db/testing/test-db";
 import { decideGuest } from "./guest-admission";
 import type { GuestDeps } from "./guest-deps";
 import { createGuestLink, listGuestLinks, revokeGuestLink } from "./guest-links";

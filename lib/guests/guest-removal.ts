@@ -45,7 +45,7 @@ export async function removeGuest(deps: GuestDeps, guest: Guest, matrixRoomId: s
 /**
  * Removes every guest whose time is up: their link or meeting validity
  * ended, the link was revoked, or a moderator rejected them. Meant for a
- * periodic job (the bots process); safe to run from several places.
+ * periodic job (started with the portal); safe to run from several places.
  */
 export async function removeDueGuests(deps: GuestDeps, limit = 100): Promise<RemovalResult[]> {
   const now = deps.now();

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, DB_SETUP_MS, type TestDb } from "../people/testing/test-db";
+import { createTestDb, DB_SETUP_MS, type TestDb } from "../db/testing/test-db";
 import { currentUsageRules, publishUsageRules } from "./usage-rules";
 import { USAGE_RULES_FILES, readUsageRulesDir } from "./usage-rules-files";
 

@@ -31,8 +31,8 @@ export function botUserId(cfg: { appservice: Pick<AppConfig["appservice"], "user
 }
 
 /**
- * One exclusive user namespace holding only the service's own users (bots,
- * later guests). Staff accounts are never in it: Synapse would refuse their
+ * One exclusive user namespace holding only the service's own users (bots
+ * and guests). Staff accounts are never in it: Synapse would refuse their
  * SSO sign-in and the service would receive every private chat.
  * rate_limited: false exempts the service's own operations from rc_* limits.
  */

@@ -4,7 +4,7 @@ import { auditLog, people } from "../../drizzle/schema";
 import { listPeopleForAdmin, lockAccessByAdmin, requireAdmin } from "./admin-access";
 import { fakeHomeserver } from "./testing/fake-homeserver";
 import { insertPerson, testLeaverDeps } from "./testing/seed";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "./testing/test-db";
+import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
 
 const notAdmin = { code: "not-admin", category: "forbidden" };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "./testing/test-db";
+import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
 import { insertPerson } from "./testing/seed";
 import { containsPattern, directoryQuerySchema, searchDirectory } from "./directory";
 

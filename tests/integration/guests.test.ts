@@ -13,7 +13,7 @@ import { addStaff, createMeeting, guestDepsFor, testClock, type StaffMember } fr
 import { startGuestHomeserver, type GuestHomeserver } from "../../lib/guests/testing/guest-homeserver";
 import { createGuestInputFor, redeemFor, secretOf } from "../../lib/guests/testing/guest-inputs";
 import type { Db } from "../../lib/db/client";
-import { createTestDb, type TestDb } from "../../lib/people/testing/test-db";
+import { createTestDb, type TestDb } from "../../lib/db/testing/test-db";
 import { readRoomAccess } from "../../lib/rooms/room-access";
 
 /** A raw client-server call with a given token: what the guest's browser could do with its own. */

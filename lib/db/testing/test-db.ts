@@ -2,7 +2,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import * as schema from "../../../drizzle/schema";
-import { migrationsFolder, type Db } from "../../db/client";
+import { migrationsFolder, type Db } from "../client";
 
 /** Creating PGlite (initdb in WebAssembly) takes seconds, more on a busy machine. */
 export const DB_SETUP_MS = 60_000;
