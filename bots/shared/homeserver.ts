@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MatrixApiError, enc, matrixRequest } from "../../lib/matrix/client-api";
-import type { ServiceClient } from "../../lib/matrix/service-client";
+import { stateEventSchema, type ServiceClient, type StateEvent } from "../../lib/matrix/service-client";
 import { withRetry, type RetryOptions } from "./retry";
 
 /**
@@ -21,14 +21,7 @@ export interface HomeserverConnection {
   timeoutMs?: number;
 }
 
-export const roomStateEventSchema = z.looseObject({
-  type: z.string(),
-  state_key: z.string(),
-  sender: z.string(),
-  event_id: z.string().optional(),
-  content: z.record(z.string(), z.unknown()),
-});
-export type RoomStateEvent = z.infer<typeof roomStateEventSchema>;
+export type RoomStateEvent = StateEvent;
 
 /** What a bot does on the homeserver, as its own user. */
 export interface BotClient {
@@ -83,7 +76,7 @@ export function createBotClient(conn: HomeserverConnection, userId: string): Bot
       return (await request("PUT", path, eventIdBody, { body: content, idempotent: true })).event_id;
     },
     getState(roomId) {
-      return request("GET", `${room(roomId)}/state`, z.array(roomStateEventSchema), { idempotent: true });
+      return request("GET", `${room(roomId)}/state`, z.array(stateEventSchema), { idempotent: true });
     },
     async invite(roomId, invitee) {
       // Synapse answers a repeated identical invite with the existing event.

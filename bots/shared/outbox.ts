@@ -30,8 +30,13 @@ export function createOutbox(db: Db, eventType = "m.room.message"): Outbox {
   return {
     async send(client, roomId, content, key) {
       const txnId = txnIdFor(client.userId, key);
-      await db.insert(botOutbox).values({ txnId, sender: client.userId, roomId, eventType, content }).onConflictDoNothing();
-      const stored = await db.query.botOutbox.findFirst({ where: eq(botOutbox.txnId, txnId) });
+      // One query on the common path: the insert returns the new row; only a repeat reads the stored one.
+      const [inserted] = await db
+        .insert(botOutbox)
+        .values({ txnId, sender: client.userId, roomId, eventType, content })
+        .onConflictDoNothing()
+        .returning();
+      const stored = inserted ?? (await db.query.botOutbox.findFirst({ where: eq(botOutbox.txnId, txnId) }));
       if (!stored) throw new Error(`outbox row ${txnId} vanished`);
       if (stored.sentAt && stored.eventId) return { eventId: stored.eventId, isRepeat: true };
       // What was stored goes out, not what this attempt computed: a repeat is byte for byte the first.

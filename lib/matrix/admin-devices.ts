@@ -1,3 +1,4 @@
+import { stateEventSchema, type StateEvent } from "./service-client";
 import { z } from "zod";
 import type { AdminContext } from "./admin-users";
 import { MatrixApiError, enc, matrixRequest, type MatrixRequest } from "./client-api";
@@ -77,13 +78,7 @@ export async function joinedRooms(ctx: AdminContext, userId: string): Promise<st
   return r.joined_rooms;
 }
 
-const stateEventSchema = z.looseObject({
-  type: z.string(),
-  state_key: z.string().optional(),
-  sender: z.string().optional(),
-  content: z.record(z.string(), z.unknown()),
-});
-export type RoomStateEvent = z.infer<typeof stateEventSchema>;
+export type RoomStateEvent = StateEvent;
 
 /** `GET /_synapse/admin/v1/rooms/<id>/state`: the room's current state, members included. */
 export async function roomState(ctx: AdminContext, roomId: string): Promise<RoomStateEvent[]> {

@@ -17,10 +17,12 @@ export interface ServiceClient {
   invite(roomId: string, userId: string): Promise<void>;
 }
 
-export const stateEventSchema = z.object({
+/** A room state event as every reader here needs it (client API and admin API alike). */
+export const stateEventSchema = z.looseObject({
   type: z.string(),
   state_key: z.string(),
   sender: z.string(),
+  event_id: z.string().optional(),
   content: z.record(z.string(), z.unknown()),
 });
 export type StateEvent = z.infer<typeof stateEventSchema>;
