@@ -114,9 +114,11 @@ describe("bots: !ping against a real Synapse", () => {
     expect(profile.displayname).toBe("Stadtfunk");
   });
 
-  it("replies to !ping with a notice that points at the command", async () => {
+  it("replies to !ping with a notice that points at the command", { timeout: 90_000 }, async () => {
     const { event_id: pingId } = await staff.client.sendTextMessage(roomId, "!ping");
-    const reply = await waitFor("the pong reply", () => timeline.find((e) => isReplyTo(e, pingId)));
+    // The shared test homeserver queued transactions for the service while earlier test files ran
+    // with no bots listening; the first reply waits until that backlog has been delivered.
+    const reply = await waitFor("the pong reply", () => timeline.find((e) => isReplyTo(e, pingId)), 75_000);
     expect(reply.getSender()).toBe(bots!.botUserId);
     expect(reply.getType()).toBe("m.room.message");
     expect(reply.getContent().msgtype).toBe("m.notice");
