@@ -5,6 +5,7 @@ import { isAppError } from "@/lib/errors";
 import { ADMIN_PAGE_SIZE, listPeopleForAdmin, type AdminPersonRow } from "@/lib/people/admin-access";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { PageShell } from "../../_components/page-shell";
+import { AdminNav } from "../_components/admin-nav";
 import { lockAccessAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -89,6 +90,7 @@ export default async function AdminPeoplePage({ searchParams }: { searchParams: 
 
   return (
     <PageShell cityName={config.cityName} path="/admin/people">
+      <AdminNav current="/admin/people" />
       <h1 className="text-2xl font-bold text-brand-900">Personen verwalten</h1>
       {search.fehler ? (
         <p role="alert" className="rounded-md bg-red-50 p-3 text-red-900">
