@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
-import type { UsageRulesTexts } from "./usage-rules";
+import { usageRulesText, type UsageRulesTexts } from "./usage-rules";
 
 /** The four texts of a rules version, one file each, as city IT keeps them (Markdown or plain text). */
 export const USAGE_RULES_FILES = {
@@ -11,15 +10,13 @@ export const USAGE_RULES_FILES = {
   privacyEn: "privacy.en.md",
 } as const satisfies Record<keyof UsageRulesTexts, string>;
 
-const text = z.string().trim().min(20, "is too short to be a rules text").max(50_000, "is longer than 50,000 characters");
-
 /** Reads and checks a directory of rules texts; the message names the file that is missing or wrong. */
 export function readUsageRulesDir(dir: string): UsageRulesTexts {
   const out: Partial<UsageRulesTexts> = {};
   for (const [key, file] of Object.entries(USAGE_RULES_FILES) as [keyof UsageRulesTexts, string][]) {
     const full = path.join(dir, file);
     if (!fs.existsSync(full)) throw new Error(`${file}: missing in ${dir}`);
-    const parsed = text.safeParse(fs.readFileSync(full, "utf8"));
+    const parsed = usageRulesText.safeParse(fs.readFileSync(full, "utf8"));
     if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
     out[key] = parsed.data;
   }

@@ -1,4 +1,5 @@
 import { desc, sql } from "drizzle-orm";
+import { z } from "zod";
 import { usageRules, type UsageRules } from "../../drizzle/schema";
 import type { Db } from "../db/client";
 
@@ -25,6 +26,13 @@ export function rulesForGuests(rules: UsageRules, cityName: string): RulesForGue
     en: { rules: fill(rules.textEn), privacy: fill(rules.privacyEn) },
   };
 }
+
+/** One rules or privacy text: long enough to be real, short enough to show on a phone. */
+export const usageRulesText = z
+  .string()
+  .trim()
+  .min(20, "is too short to be a rules text")
+  .max(50_000, "is longer than 50,000 characters");
 
 export interface UsageRulesTexts {
   textDe: string;

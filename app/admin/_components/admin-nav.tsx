@@ -4,6 +4,7 @@
  */
 const ADMIN_PAGES: { href: string; label: string }[] = [
   { href: "/admin/people", label: "Personen" },
+  { href: "/admin/nutzungsregeln", label: "Nutzungsregeln" },
 ];
 
 export function AdminNav({ current }: { current: string }) {

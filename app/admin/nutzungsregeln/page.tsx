@@ -1,0 +1,41 @@
+import { forbidden, redirect } from "next/navigation";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { currentUsageRules } from "@/lib/guests/usage-rules";
+import { requireAdmin } from "@/lib/people/admin-access";
+import { portalRuntime } from "@/lib/portal/runtime";
+import { formatCityTime } from "@/lib/time/berlin-time";
+import { PageShell } from "../../_components/page-shell";
+import { AdminNav } from "../_components/admin-nav";
+import { RulesForm } from "./rules-form";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Nutzungsregeln und Datenschutzhinweis" };
+
+export default async function UsageRulesAdminPage() {
+  const signedIn = await currentSession();
+  if (!signedIn) redirect("/");
+  const { config, db } = portalRuntime();
+  try {
+    await requireAdmin(db, signedIn.person.id);
+  } catch (err) {
+    if (isAppError(err) && err.code === "not-admin") forbidden();
+    throw err;
+  }
+  const rules = await currentUsageRules(db);
+  return (
+    <PageShell cityName={config.cityName} path="/admin/nutzungsregeln">
+      <AdminNav current="/admin/nutzungsregeln" />
+      <h1 className="text-2xl font-bold text-brand-900">Nutzungsregeln und Datenschutzhinweis</h1>
+      <p className="text-slate-800">
+        In Kraft: Version {rules.version}, {rules.createdBy ? "veröffentlicht" : "mitgeliefert"} am{" "}
+        {formatCityTime(rules.createdAt)}. Gäste stimmen diesen Texten zu, bevor sie einen Raum betreten. Eine neue
+        Version gilt sofort; wer einer älteren zugestimmt hat, stimmt beim nächsten Besuch erneut zu. Frühere Versionen
+        und Zustimmungen bleiben gespeichert. <code>{"{stadt}"}</code> wird durch den Namen der Stadt ersetzt.
+      </p>
+      <RulesForm
+        current={{ textDe: rules.textDe, textEn: rules.textEn, privacyDe: rules.privacyDe, privacyEn: rules.privacyEn }}
+      />
+    </PageShell>
+  );
+}
