@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { managedRoomTemplate } from "./power-levels";
+import { DEFAULT_POLICY, policyFieldErrors, powerLevelsTemplateFor, roomNameProblem, usagePolicySchema } from "./usage-policy";
+
+const withChange = (patch: (p: typeof DEFAULT_POLICY) => unknown) => patch(structuredClone(DEFAULT_POLICY));
+
+describe("usage policy schema", () => {
+  it("accepts the defaults, and they give exactly the code's power-level template", () => {
+    expect(usagePolicySchema.parse(DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
+    expect(powerLevelsTemplateFor(DEFAULT_POLICY)).toEqual(managedRoomTemplate());
+  });
+
+  it("puts the edited levels into the template", () => {
+    const policy = { ...DEFAULT_POLICY, powerLevels: { invite: 0, widgets: 100, redact: 50, kick: 60, ban: 70 } };
+    const t = powerLevelsTemplateFor(policy);
+    expect(t).toMatchObject({ invite: 0, kick: 60, ban: 70, redact: 50, events: { "im.vector.modular.widgets": 100, "io.element.widgets.layout": 100 } });
+  });
+
+  it.each([
+    ["a level above 100", (p: typeof DEFAULT_POLICY) => ({ ...p, powerLevels: { ...p.powerLevels, invite: 101 } }), "powerLevels.invite"],
+    ["a negative level", (p: typeof DEFAULT_POLICY) => ({ ...p, powerLevels: { ...p.powerLevels, redact: -1 } }), "powerLevels.redact"],
+    ["kick for everyone", (p: typeof DEFAULT_POLICY) => ({ ...p, powerLevels: { ...p.powerLevels, kick: 0 } }), "powerLevels.kick"],
+    ["ban below kick", (p: typeof DEFAULT_POLICY) => ({ ...p, powerLevels: { ...p.powerLevels, kick: 80, ban: 60 } }), "powerLevels.ban"],
+    ["a bad MIME type", (p: typeof DEFAULT_POLICY) => ({ ...p, attachments: { ...p.attachments, allowedTypes: ["pdf"] } }), "attachments.allowedTypes.0"],
+    ["no allowed type", (p: typeof DEFAULT_POLICY) => ({ ...p, attachments: { ...p.attachments, allowedTypes: [] } }), "attachments.allowedTypes"],
+    ["a tiny size limit", (p: typeof DEFAULT_POLICY) => ({ ...p, attachments: { ...p.attachments, maxBytes: 10 } }), "attachments.maxBytes"],
+    ["a flood limit of 1", (p: typeof DEFAULT_POLICY) => ({ ...p, flood: { ...p.flood, messages: 1 } }), "flood.messages"],
+    ["a mute of 0 minutes", (p: typeof DEFAULT_POLICY) => ({ ...p, flood: { ...p.flood, muteMinutes: 0 } }), "flood.muteMinutes"],
+    ["a broken regex", (p: typeof DEFAULT_POLICY) => ({ ...p, roomNaming: { kind: "regex", value: "([a-z" } }), "roomNaming.value"],
+    ["default link days above the maximum", (p: typeof DEFAULT_POLICY) => ({ ...p, guests: { ...p.guests, defaultLinkDays: 30, maxLinkDays: 10 } }), "guests.defaultLinkDays"],
+  ])("refuses %s with a field error", (_name, patch, field) => {
+    const result = usagePolicySchema.safeParse(withChange(patch));
+    expect(result.success).toBe(false);
+    expect(Object.keys(policyFieldErrors(result.error!))).toContain(field);
+  });
+});
+
+describe("roomNameProblem", () => {
+  it("checks prefix and regex rules", () => {
+    expect(roomNameProblem({ kind: "none" }, "irgendwas")).toBeNull();
+    expect(roomNameProblem({ kind: "prefix", value: "BA-" }, "BA-Bauausschuss")).toBeNull();
+    expect(roomNameProblem({ kind: "prefix", value: "BA-" }, "Bauausschuss")?.de).toMatch(/BA-/);
+    expect(roomNameProblem({ kind: "regex", value: "^[A-Z]{2,4} " }, "AMT Sitzung")).toBeNull();
+    expect(roomNameProblem({ kind: "regex", value: "^[A-Z]{2,4} " }, "sitzung")).not.toBeNull();
+  });
+});
