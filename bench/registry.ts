@@ -4,6 +4,7 @@
  * its entry here with a module under bench/benchmarks/.
  */
 import { b1CreateMeeting } from "./benchmarks/b1-create-meeting";
+import { b2GuestAdmission } from "./benchmarks/b2-guest-admission";
 import { b5Dashboard } from "./benchmarks/b5-dashboard";
 import { b6Database } from "./benchmarks/b6-database";
 import { b7StaffSignIn } from "./benchmarks/b7-staff-sign-in";
@@ -20,12 +21,7 @@ const planned = (id: string, name: string, target: string, description: string):
 
 export const BENCHMARKS: readonly BenchmarkEntry[] = [
   b1CreateMeeting,
-  planned(
-    "B2",
-    "Guests admitted by invite link",
-    "throughput >= 0.8 of raw; 200 guests joined within 60 s; zero 429s",
-    "10, 50 and 200 guests into one meeting at concurrency 20 vs the raw registration and join calls.",
-  ),
+  b2GuestAdmission,
   planned(
     "B3",
     "Bot invitation processing",

@@ -3,6 +3,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import type { AppConfig } from "../../lib/config/load";
 import { buildAppserviceRegistration } from "../../lib/matrix/appservice-registration";
+import { guestLimitsModule } from "../../lib/homeserver/modules/guest-limits-module";
 import { buildSynapseConfig, renderSynapseConfig, RATE_LIMIT_NOTES, type SynapseConfig } from "../../lib/homeserver/synapse-config";
 import { startSynapse, synapsePaths } from "../../lib/homeserver/synapse-process";
 import { createLogger } from "../../lib/log";
@@ -29,6 +30,8 @@ export interface BenchSynapse {
 }
 
 const SERVER_NAME = "bench.stadtfunk.test";
+/** The namespace the shipped registration declares; the guest-limits module confines guests within it. */
+const USER_PREFIX = "_stadtfunk_";
 const secret = () => randomBytes(24).toString("base64url");
 const HUGE = { per_second: 9999, burst_count: 9999 };
 
@@ -71,6 +74,7 @@ export function benchSynapseConfig(input: {
     registrationSharedSecret: input.registrationSharedSecret,
     appserviceRegistrationPaths: [paths.appserviceRegistration],
     logConfigPath: paths.logConfig,
+    modules: [guestLimitsModule({ appservice: { userPrefix: USER_PREFIX }, matrix: { serverName: SERVER_NAME } })],
   });
   if (input.profile === "shipped") return config;
   const stripped = { ...config };
@@ -90,7 +94,7 @@ export function sharedSynapse(ctx: BenchContext, profile: LimitProfile): Promise
       id: "stadtfunk",
       port: appservicePort,
       url: `http://127.0.0.1:${appservicePort}`,
-      userPrefix: "_stadtfunk_",
+      userPrefix: USER_PREFIX,
       asToken: secret(),
       hsToken: secret(),
     };

@@ -10,7 +10,7 @@ import type { SynapseModuleEntry } from "../synapse-config";
  * namespace; only the service's bot may invite guests.
  */
 export function guestLimitsModule(cfg: {
-  appservice: AppConfig["appservice"];
+  appservice: Pick<AppConfig["appservice"], "userPrefix">;
   matrix: Pick<AppConfig["matrix"], "serverName">;
 }): SynapseModuleEntry {
   return {
