@@ -15,6 +15,7 @@ import { startEmbeddedDb } from "../lib/db/embedded-server";
 import { DEMO_PASSWORD, DEMO_USERS } from "../lib/dev-idp/demo-users";
 import { DEMO_ALLOWED_GROUPS } from "./stack/demo-defaults";
 import { homeserverFilesFromConfig } from "../lib/homeserver/homeserver-files";
+import { approvedPartnerServers } from "../lib/federation/partners";
 import { startSynapse } from "../lib/homeserver/synapse-process";
 import { createLogger, type Logger } from "../lib/log";
 import { startDevIdpFromConfig } from "./dev-idp";
@@ -146,7 +147,10 @@ async function main(): Promise<void> {
       log.info({ port: config.database.pglitePort }, "embedded database listening");
     }
     const migrator = openDb(config.database.url, { max: 1 });
-    await runMigrations(migrator).finally(() => migrator.close());
+    // Synapse reads its federation allow-list only at start: approved partners as of now.
+    const partnerServerNames = await runMigrations(migrator)
+      .then(() => approvedPartnerServers(migrator.db))
+      .finally(() => migrator.close());
 
     if (config.demo) {
       const idp = await startDevIdpFromConfig(config, createLogger("dev-idp", config.logLevel));
@@ -154,7 +158,7 @@ async function main(): Promise<void> {
     }
 
     const synapseDir = path.join(config.dataDir, "synapse");
-    const files = homeserverFilesFromConfig(config, { dataDir: synapseDir });
+    const files = homeserverFilesFromConfig(config, { dataDir: synapseDir, partnerServerNames });
     const synapse = await startSynapse({
       venvDir: path.join(ROOT, ".venv", "synapse"),
       dataDir: synapseDir,

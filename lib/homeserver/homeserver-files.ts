@@ -19,7 +19,12 @@ export interface HomeserverFiles {
  */
 export function homeserverFilesFromConfig(
   config: AppConfig,
-  opts: { dataDir: string; bcryptRounds?: number },
+  opts: {
+    dataDir: string;
+    bcryptRounds?: number;
+    /** Approved partners' server names, read from the database at start (lib/federation). */
+    partnerServerNames?: readonly string[];
+  },
 ): HomeserverFiles {
   const paths = synapsePaths(opts.dataDir);
   const url = new URL(config.matrix.homeserverUrl);
@@ -48,6 +53,8 @@ export function homeserverFilesFromConfig(
       : undefined,
     ssoClientWhitelist: [`${config.portal.url}/`],
     logConfigPath: paths.logConfig,
+    // Closed federation: our own server and the approved partners, nobody else.
+    federationDomainWhitelist: [config.matrix.serverName, ...(opts.partnerServerNames ?? [])],
     jitsiDomain: config.jitsi.domain,
     // Guests hold their own Matrix token; this module keeps them to their one room (README, Guests).
     modules: [guestLimitsModule(config)],

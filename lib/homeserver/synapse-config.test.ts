@@ -74,6 +74,34 @@ describe("buildSynapseConfig", () => {
     expect(cfg.federation_domain_whitelist).toEqual(["nachbarstadt.de"]);
   });
 
+  it("adds a TLS federation listener, and the test-only trust settings only when asked", () => {
+    const plain = buildSynapseConfig(base);
+    expect(plain).not.toHaveProperty("federation_custom_ca_list");
+    expect(plain).not.toHaveProperty("ip_range_whitelist");
+    expect(plain.listeners).toHaveLength(1);
+    const cfg = buildSynapseConfig({
+      ...base,
+      federationListener: { port: 8448, bindAddresses: ["0.0.0.0"], tlsCertificatePath: "/tls/c.pem", tlsPrivateKeyPath: "/tls/k.pem" },
+      federationCustomCaList: ["/tls/ca.pem"],
+      ipRangeWhitelist: ["127.0.0.0/8"],
+    });
+    expect(cfg.listeners).toContainEqual({
+      port: 8448,
+      bind_addresses: ["0.0.0.0"],
+      type: "http",
+      tls: true,
+      x_forwarded: false,
+      resources: [{ names: ["federation"], compress: false }],
+    });
+    expect(cfg).toMatchObject({
+      tls_certificate_path: "/tls/c.pem",
+      tls_private_key_path: "/tls/k.pem",
+      federation_custom_ca_list: ["/tls/ca.pem"],
+      ip_range_whitelist: ["127.0.0.0/8"],
+      trusted_key_servers: [],
+    });
+  });
+
   it.each([
     { given: "http://127.0.0.1:3000", want: "http://127.0.0.1:3000/" },
     { given: "https://portal.stadt.de/", want: "https://portal.stadt.de/" },

@@ -41,12 +41,27 @@ export interface SynapseConfigInput {
   logConfigPath: string;
   /** Servers this one federates with; empty means closed federation. */
   federationDomainWhitelist?: string[];
+  /** A TLS listener serving federation (and OpenID userinfo) to partners; federation is always HTTPS. */
+  federationListener?: FederationListenerInput;
+  /** Tests only: trust these CA files for outbound federation instead of the system's store (self-signed test servers). */
+  federationCustomCaList?: string[];
+  /** Tests only: outbound federation may reach these ranges (loopback test servers; private ranges are blocked by default). */
+  ipRangeWhitelist?: string[];
   /** The city's Jitsi, published to Element through .well-known. */
   jitsiDomain?: string;
   /** Password hash cost; Synapse's default is 12, tests use 4. */
   bcryptRounds?: number;
   /** Synapse modules to load (`modules:`), e.g. the guest limits from lib/homeserver/modules. */
   modules?: SynapseModuleEntry[];
+}
+
+export interface FederationListenerInput {
+  /** 8448 unless the server name carries another port. */
+  port: number;
+  bindAddresses: string[];
+  /** PEM certificate (full chain) valid for the server name, and its key. */
+  tlsCertificatePath: string;
+  tlsPrivateKeyPath: string;
 }
 
 /** One entry of homeserver.yaml's `modules:` list; the Python module must be on Synapse's PYTHONPATH. */
@@ -172,7 +187,8 @@ export function buildSynapseConfig(input: SynapseConfigInput): SynapseConfig {
     // Accounts come from SSO or the admin API, never from open sign-up.
     enable_registration: false,
     bcrypt_rounds: input.bcryptRounds ?? 12,
-    // Closed federation: no server is trusted until partners are approved.
+    // Closed federation: only our own server and approved partners (read from the
+    // database at every start; a change of partners needs a restart).
     federation_domain_whitelist: input.federationDomainWhitelist ?? [],
     trusted_key_servers: [],
     suppress_key_server_warning: true,
@@ -181,6 +197,21 @@ export function buildSynapseConfig(input: SynapseConfigInput): SynapseConfig {
     app_service_config_files: input.appserviceRegistrationPaths ?? [],
     ...rateLimitConfig(RATE_LIMIT_NOTES),
   };
+  if (input.federationListener) {
+    const l = input.federationListener;
+    (config.listeners as unknown[]).push({
+      port: l.port,
+      bind_addresses: l.bindAddresses,
+      type: "http",
+      tls: true,
+      x_forwarded: false,
+      resources: [{ names: ["federation"], compress: false }],
+    });
+    config.tls_certificate_path = l.tlsCertificatePath;
+    config.tls_private_key_path = l.tlsPrivateKeyPath;
+  }
+  if (input.federationCustomCaList?.length) config.federation_custom_ca_list = input.federationCustomCaList;
+  if (input.ipRangeWhitelist?.length) config.ip_range_whitelist = input.ipRangeWhitelist;
   if (input.oidc) config.oidc_providers = [oidcProvider(input.oidc)];
   if (input.modules?.length) config.modules = input.modules.map((m) => ({ module: m.module, config: m.config }));
   // Display name and e-mail follow the identity provider at every sign-in, not only the first.

@@ -13,6 +13,7 @@ import {
   type VerifierHttpResult,
 } from "./openid-verifier";
 import { roomPowerState } from "../matrix/power-levels";
+import { federationBaseUrl } from "../federation/federation-url";
 
 /**
  * Who may enter a room's Jitsi conference, and with which credential, in
@@ -135,13 +136,15 @@ export interface VerifierRuntime {
 }
 
 /**
- * The verifier's dependencies for one request: only our own homeserver is
- * asked (partners come with federation), at the configured URL; membership
- * and power come from one read of the room's state.
+ * The verifier's dependencies for one request: our own homeserver at the
+ * configured URL, and the approved partners' homeservers (read from the
+ * database for this request) over their federation port; membership and
+ * power come from one read of the room's state.
  */
 export function verifierDeps(
   rt: VerifierRuntime,
   fetchFn?: typeof fetch,
+  partnerServerNames: readonly string[] = [],
 ): OpenIdVerifierDeps & RoomAccessDeps & VerifierHttpDeps {
   const bearerToken = rt.config.jitsi.verifierToken;
   const own = rt.config.matrix.serverName;
@@ -155,8 +158,9 @@ export function verifierDeps(
     return state;
   };
   return {
-    allowedServerNames: [own],
-    homeserverUrlFor: (name) => (name === own ? rt.config.matrix.homeserverUrl : undefined),
+    allowedServerNames: [own, ...partnerServerNames],
+    homeserverUrlFor: (name) =>
+      name === own ? rt.config.matrix.homeserverUrl : partnerServerNames.includes(name) ? federationBaseUrl(name) : undefined,
     fetchFn,
     onReject: (reason, serverName) => rt.log?.info({ reason, serverName }, "jitsi verifier refused"),
     getMembership: async (roomId, userId) => {

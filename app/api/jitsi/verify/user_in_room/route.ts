@@ -1,6 +1,7 @@
 import { serveVerifier, verifierDeps } from "@/lib/jitsi/conference-access";
 import { handleVerifyUserInRoom } from "@/lib/jitsi/openid-verifier";
 import { portalRuntime } from "@/lib/portal/runtime";
+import { approvedPartnerServers } from "@/lib/federation/partners";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,8 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request) {
   const rt = portalRuntime();
   if (rt.config.jitsi.authMode !== "matrix") return Response.json({}, { status: 404, headers: { "Cache-Control": "no-store" } });
-  const deps = verifierDeps(rt);
-  return serveVerifier(req, deps.bearerToken, (request) => handleVerifyUserInRoom(request, deps));
+  // Approved partners are read per request (after the bearer check): a suspension counts at once.
+  return serveVerifier(req, rt.config.jitsi.verifierToken, async (request) =>
+    handleVerifyUserInRoom(request, verifierDeps(rt, undefined, await approvedPartnerServers(rt.db))),
+  );
 }
