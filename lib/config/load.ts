@@ -67,6 +67,8 @@ export interface AppConfig {
     verifierToken: string;
     tokenTtlSeconds: number;
   };
+  /** Invitation mails; `smtpUrl` undefined: no mail at all. */
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 /**
@@ -154,6 +156,7 @@ export function parseConfig(
       verifierToken: e.JITSI_VERIFIER_TOKEN ?? "",
       tokenTtlSeconds: e.JITSI_TOKEN_TTL_SECONDS,
     },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
   };
 }
 

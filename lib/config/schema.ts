@@ -91,6 +91,13 @@ export const envSchema = z.object({
   JITSI_APP_SECRET: z.string().min(32, "must be at least 32 characters (HS256 needs a 256-bit key)").optional(),
   JITSI_VERIFIER_TOKEN: secret.optional(),
   JITSI_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+
+  // --- e-mail (invitations); without SMTP_URL no mail is sent ---
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Stadtfunk <stadtfunk@musterstadt.example>"),
 });
 
 export type Env = z.infer<typeof envSchema>;

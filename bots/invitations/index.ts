@@ -1,0 +1,100 @@
+import type { Logger } from "../../lib/log";
+import { deliverDueMails, type SendMail } from "../../lib/mail/mail-outbox";
+import type { EventSource } from "../shared/command-listener";
+import { checkRoomEvent, type EventFilterContext } from "../shared/event-filters";
+import type { ManagedRooms } from "../shared/managed-rooms";
+import type { Schedule } from "../shared/work-queue";
+import { handleDecline, isOwnLeave, type DeclineDeps } from "./declines";
+import { runDueInvitationJobs, type JobDeps } from "./process-job";
+
+export interface InvitationsBotDeps {
+  events: EventSource;
+  jobs: JobDeps;
+  declines: DeclineDeps;
+  managedRooms: Pick<ManagedRooms, "isManaged">;
+  /** Null without SMTP: nothing is queued, nothing sent. */
+  mail: { send: SendMail; from: string; messageIdDomain: string } | null;
+  filter: Omit<EventFilterContext, "now">;
+  logger: Logger;
+  schedule: Schedule;
+  /** How often the job and mail tables are looked at. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+export interface InvitationsBot {
+  /** Runs due jobs and mails now (after a portal change, or in tests); resolves when this pass is done. */
+  runNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_INVITATION_POLL_MS = 250;
+
+/**
+ * The invitations bot: carries out the organisers' changes from the portal
+ * (invitation_jobs), sends invitation mails (invitation_mails) and reports
+ * declined invitations to the organiser. It acts as the service's main bot,
+ * the rooms' creator, which alone holds the power to invite, kick and write
+ * the meeting's state in every managed room.
+ */
+export function start(deps: InvitationsBotDeps): InvitationsBot {
+  const logger = deps.logger.child({ bot: "invitations" });
+  const now = deps.now ?? Date.now;
+  const jobs = { ...deps.jobs, logger };
+
+  let running: Promise<void> | null = null;
+  let again = false;
+  async function pass(): Promise<void> {
+    await runDueInvitationJobs(jobs);
+    if (deps.mail) await deliverDueMails({ db: deps.jobs.db, logger, ...deps.mail });
+  }
+  function runNow(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await pass().catch((err: unknown) => logger.error({ err }, "invitation pass failed"));
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  let isStopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (isStopped) return;
+    void runNow().finally(() => {
+      if (!isStopped) timer = setTimeout(tick, deps.pollMs ?? DEFAULT_INVITATION_POLL_MS);
+    });
+  };
+  tick();
+
+  const onEvent = (roomId: string, raw: unknown): void => {
+    const checked = checkRoomEvent(raw, { ...deps.filter, now: now() });
+    if (!checked.ok || !isOwnLeave(checked.event as typeof checked.event & { state_key?: unknown })) return;
+    const event = checked.event;
+    deps.schedule(roomId, async () => {
+      if (!(await deps.managedRooms.isManaged(roomId))) return;
+      await handleDecline({ ...deps.declines, logger }, event).catch((err: unknown) => {
+        logger.error({ err, errorId: event.event_id }, "declined invitation not reported");
+        throw err;
+      });
+    });
+  };
+  deps.events.on("room.event", onEvent);
+
+  return {
+    runNow,
+    async stop() {
+      isStopped = true;
+      if (timer) clearTimeout(timer);
+      deps.events.off("room.event", onEvent);
+      await running;
+    },
+  };
+}
