@@ -1,6 +1,8 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit, type AppConfig } from "../lib/config/load";
+import { guestConfigFrom } from "../lib/guests/guest-deps";
+import { createGuestLinkByCommand } from "../lib/guests/guest-link-command";
 import { isGuestUserId } from "../lib/guests/guest-user-id";
 import { pingFromHomeserver } from "./shared/homeserver-ping";
 import { openDb, runMigrations, type Db } from "../lib/db/client";
@@ -20,6 +22,7 @@ import {
   stopAppservice,
 } from "./shared/appservice";
 import { setupAutojoin } from "./shared/autojoin";
+import { directRoomWith } from "./shared/direct-rooms";
 import { asServiceClient, createBotClient } from "./shared/homeserver";
 import { managedRoomsIn } from "./shared/managed-rooms";
 import { createOutbox } from "./shared/outbox";
@@ -27,6 +30,7 @@ import type { RetryInfo, RetryOptions } from "./shared/retry";
 import { routeSdkLogging } from "./shared/sdk-logger";
 import { DatabaseAppserviceStorage, pruneBotJournal } from "./shared/transaction-store";
 import { RoomWorkQueue } from "./shared/work-queue";
+import { formatCityTime } from "../lib/time/berlin-time";
 
 /** Commands older than this are dropped even while running (e.g. delivered late after an outage). */
 export const DEFAULT_MAX_EVENT_AGE_MS = 5 * 60_000;
@@ -131,6 +135,13 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
         // Federation partners join this list once they are configured.
         approvedServers: [config.matrix.serverName],
         isServiceUser: isServiceAccount,
+      },
+      guestLinks: {
+        createLink: (roomId, userId, label) =>
+          createGuestLinkByCommand({ db, service, config: guestConfigFrom(config), log: logger, now: () => new Date(now()) }, roomId, userId, label),
+        directRoom: (userId) => directRoomWith(client, userId),
+        portalUrl: config.portal.url,
+        formatTime: (date, lang) => formatCityTime(date, lang === "de" ? "de-DE" : "en-GB"),
       },
       filter,
       logger,

@@ -24,13 +24,13 @@ export function helpText(lang: Lang, serverName: string): NoticeText {
     lang === "de"
       ? [
           ["!einladen @name:" + serverName, `lädt eine Person in diesen Raum ein (Konten von ${serverName})`],
-          ["!link", "Gastlink für diesen Raum (folgt)"],
+          ["!link [Bezeichnung]", "Gastlink für diesen Raum, privat im Direktchat"],
           ["!hilfe", "diese Hilfe"],
           ["!ping", "prüft, ob Stadtfunk erreichbar ist"],
         ]
       : [
           ["!invite @name:" + serverName, `invites a person into this room (accounts on ${serverName})`],
-          ["!link", "guest link for this room (coming)"],
+          ["!guestlink [label]", "guest link for this room, sent privately in a direct chat"],
           ["!help", "this help"],
           ["!ping", "checks that Stadtfunk is reachable"],
         ];
@@ -48,11 +48,65 @@ export function notModeratorText(lang: Lang): NoticeText {
   );
 }
 
-export function linkNotYetText(): NoticeText {
-  return text(
-    "Gastlinks gibt es hier noch nicht; bitte laden Sie Gäste über das Portal ein. " +
-      "Guest links are not available here yet; please invite guests through the portal.",
-  );
+export type LinkOutcome =
+  | { kind: "sent" }
+  | { kind: "no-portal-account"; portalUrl: string }
+  | { kind: "refused"; reason: string }
+  | { kind: "failed"; errorId: string };
+
+/** The answer in the room: never the link itself, which goes to the direct chat. */
+export function linkText(lang: Lang, outcome: LinkOutcome): NoticeText {
+  const de = lang === "de";
+  switch (outcome.kind) {
+    case "sent":
+      return text(
+        de
+          ? "Ich habe Ihnen den Gastlink in einem Direktchat geschickt."
+          : "I have sent you the guest link in a direct chat.",
+      );
+    case "no-portal-account":
+      return text(
+        de
+          ? `Gastlinks tragen den Namen der Person, die sie erstellt. Bitte melden Sie sich einmal im Portal an (${outcome.portalUrl}) und versuchen Sie es dann erneut.`
+          : `Guest links carry the name of the person who creates them. Please sign in to the portal once (${outcome.portalUrl}) and try again.`,
+      );
+    case "refused":
+      return text(outcome.reason);
+    case "failed":
+      return text(
+        de
+          ? `Der Gastlink konnte nicht erstellt werden. Bitte versuchen Sie es später noch einmal (Fehler-ID ${outcome.errorId}).`
+          : `The guest link could not be created. Please try again later (error id ${outcome.errorId}).`,
+      );
+  }
+}
+
+/** The private message with the secret link, for the direct chat only. */
+export function guestLinkMessage(
+  lang: Lang,
+  link: { url: string; roomName: string; expiresAt: string; maxUses: number; manageUrl: string },
+): NoticeText {
+  const de = lang === "de";
+  const lines = de
+    ? [
+        `Gastlink für „${link.roomName}“:`,
+        link.url,
+        `Gültig bis ${link.expiresAt}, ${link.maxUses === 1 ? "für eine Person" : `für ${link.maxUses} Personen`}. Bitte nur an die Person weitergeben, für die er gedacht ist.`,
+        `Verwalten und widerrufen: ${link.manageUrl}`,
+      ]
+    : [
+        `Guest link for "${link.roomName}":`,
+        link.url,
+        `Valid until ${link.expiresAt}, ${link.maxUses === 1 ? "for one person" : `for ${link.maxUses} people`}. Please pass it only to the person it is meant for.`,
+        `Manage and revoke: ${link.manageUrl}`,
+      ];
+  const html = [
+    escapeHtml(lines[0]!),
+    `<a href="${escapeHtml(link.url)}">${escapeHtml(link.url)}</a>`,
+    escapeHtml(lines[2]!),
+    `<a href="${escapeHtml(link.manageUrl)}">${escapeHtml(lines[3]!)}</a>`,
+  ].join("<br>");
+  return text(lines.join("\n"), html);
 }
 
 export type InviteOutcome =

@@ -8,8 +8,9 @@ import type { BotClient } from "../shared/homeserver";
 import type { ManagedRooms } from "../shared/managed-rooms";
 import { buildNoticeReply, replyKey } from "../shared/replies";
 import type { Schedule } from "../shared/work-queue";
-import { helpText, linkNotYetText, notModeratorText, type Lang, type NoticeText } from "./command-texts";
+import { helpText, notModeratorText, type Lang, type NoticeText } from "./command-texts";
 import { runInviteCommand } from "./invite-command";
+import { runLinkCommand, type LinkCommandDeps } from "./link-command";
 
 /** The commands moderators use in managed rooms, German and English. */
 export const ROOM_COMMANDS = {
@@ -18,6 +19,8 @@ export const ROOM_COMMANDS = {
   hilfe: { action: "help", lang: "de" },
   help: { action: "help", lang: "en" },
   link: { action: "link", lang: "de" },
+  gastlink: { action: "link", lang: "de" },
+  guestlink: { action: "link", lang: "en" },
 } as const satisfies Record<string, { action: string; lang: Lang }>;
 
 type Action = (typeof ROOM_COMMANDS)[keyof typeof ROOM_COMMANDS]["action"];
@@ -30,6 +33,8 @@ export interface RoomCommandDeps {
   /** Membership and power from the homeserver (lib/rooms/room-access), as the portal reads them. */
   readAccess: (roomId: string, userId: string) => Promise<RoomAccess>;
   inviteRules: InviteRules;
+  /** `!link`: guest links sent privately; messenger and logger are this module's own. */
+  guestLinks: Omit<LinkCommandDeps, "messenger" | "logger">;
   filter: Omit<EventFilterContext, "now">;
   logger: Logger;
   schedule?: Schedule;
@@ -49,7 +54,7 @@ export function start(deps: RoomCommandDeps): () => void {
       case "help":
         return helpText(lang, deps.inviteRules.serverName);
       case "link":
-        return linkNotYetText();
+        return runLinkCommand(ctx, lang, { ...deps.guestLinks, messenger: deps.messenger, logger });
       case "invite":
         return runInviteCommand(ctx, access, lang, { client: deps.client, rules: deps.inviteRules, logger });
     }

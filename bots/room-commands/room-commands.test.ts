@@ -35,7 +35,12 @@ function access(userId: string, memberships: Record<string, string> = {}): RoomA
   };
 }
 
-function setup(opts: { managed?: boolean; memberships?: Record<string, string>; existing?: boolean; inviteFails?: boolean } = {}) {
+const SECRET_URL = "https://portal.stadt.test/gast#s3cr3t-s3cr3t-s3cr3t";
+
+function setup(
+  opts: { managed?: boolean; memberships?: Record<string, string>; existing?: boolean; inviteFails?: boolean; portalAccount?: boolean } = {},
+) {
+  const links: { roomId: string; userId: string; label: string }[] = [];
   const events = new EventEmitter();
   const sent: { roomId: string; content: MessageContent; key: string }[] = [];
   const invites: string[] = [];
@@ -61,6 +66,16 @@ function setup(opts: { managed?: boolean; memberships?: Record<string, string>; 
     managedRooms: { isManaged: async () => opts.managed ?? true },
     readAccess: async (_roomId, userId) => access(userId, opts.memberships),
     inviteRules: { serverName: "stadt.test", approvedServers: ["stadt.test"], isServiceUser: (u) => u.startsWith("@_stadtfunk_") },
+    guestLinks: {
+      createLink: async (roomId, userId, label) => {
+        if (opts.portalAccount === false) return { kind: "no-portal-account" };
+        links.push({ roomId, userId, label });
+        return { kind: "created", url: SECRET_URL, expiresAt: new Date(NOW), maxUses: 1, roomName: "Bauausschuss" };
+      },
+      directRoom: async (userId) => `!dm-${userId}`,
+      portalUrl: "https://portal.stadt.test",
+      formatTime: () => "14.11.2023, 23:13",
+    },
     filter: { isOwnUser: (u) => u.startsWith("@_stadtfunk_"), startedAt: NOW - 1_000, maxAgeMs: 60_000 },
     logger,
     schedule: queue.schedule,
@@ -72,7 +87,7 @@ function setup(opts: { managed?: boolean; memberships?: Record<string, string>; 
     await queue.idle();
   };
   const bodies = () => sent.map((s) => s.content.body as string);
-  return { say, sent, invites, bodies, lines };
+  return { say, sent, invites, links, bodies, lines };
 }
 
 describe("room commands", () => {
@@ -160,10 +175,25 @@ describe("room commands", () => {
     expect(lines).toContainEqual(expect.objectContaining({ level: "error", errorId: "$cmd", msg: "invite by command failed" }));
   });
 
-  it("answers !link, not yet available, in both languages", async () => {
-    const { say, bodies } = setup();
-    await say("!link");
-    expect(bodies()[0]).toMatch(/noch nicht.*not available here yet/);
+  it("sends a guest link privately for !link and tells the room only that it was sent", async () => {
+    const { say, sent, links } = setup();
+    await say("!link Frau Beispiel");
+    expect(links).toEqual([{ roomId: ROOM, userId: MOD, label: "Frau Beispiel" }]);
+    const [privately, inRoom] = sent;
+    expect(privately).toMatchObject({ roomId: `!dm-${MOD}`, key: "reply:$cmd:guest-link" });
+    expect(privately!.content.body).toContain(SECRET_URL);
+    expect(privately!.content.formatted_body).toContain(`/rooms/${encodeURIComponent(ROOM)}/gaeste`);
+    expect(inRoom).toMatchObject({ roomId: ROOM, key: "reply:$cmd" });
+    expect(inRoom!.content.body).toMatch(/Direktchat/);
+    expect(JSON.stringify(sent.filter((m) => m.roomId === ROOM))).not.toContain("s3cr3t");
+  });
+
+  it("asks someone without a portal account to sign in once, and sends nothing privately", async () => {
+    const { say, sent } = setup({ portalAccount: false });
+    await say("!guestlink");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.roomId).toBe(ROOM);
+    expect(sent[0]!.content.body).toMatch(/sign in to the portal once \(https:\/\/portal\.stadt\.test\)/);
   });
 
   it("says nothing in a room the service does not manage", async () => {

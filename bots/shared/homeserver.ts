@@ -35,6 +35,9 @@ export interface BotClient {
   createRoom(body: Record<string, unknown>): Promise<string>;
   /** False for an unknown account; true when the homeserver will not say. */
   userExists(userId: string): Promise<boolean>;
+  /** The bot's own account data of one type (e.g. `m.direct`); null when never set. */
+  getAccountData(type: string): Promise<Record<string, unknown> | null>;
+  setAccountData(type: string, content: Record<string, unknown>): Promise<void>;
 }
 
 const eventIdBody = z.object({ event_id: z.string() });
@@ -64,6 +67,7 @@ export function createBotClient(conn: HomeserverConnection, userId: string): Bot
   }
 
   const room = (roomId: string) => `/_matrix/client/v3/rooms/${enc(roomId)}`;
+  const accountData = (type: string) => `/_matrix/client/v3/user/${enc(userId)}/account_data/${enc(type)}`;
   return {
     userId,
     async sendEvent(roomId, eventType, txnId, content) {
@@ -98,6 +102,17 @@ export function createBotClient(conn: HomeserverConnection, userId: string): Bot
         if (err instanceof MatrixApiError && err.status === 403) return true;
         throw err;
       }
+    },
+    async getAccountData(type) {
+      try {
+        return await request("GET", accountData(type), z.record(z.string(), z.unknown()), { idempotent: true });
+      } catch (err) {
+        if (err instanceof MatrixApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
+    async setAccountData(type, content) {
+      await request("PUT", accountData(type), z.looseObject({}), { body: content, idempotent: true });
     },
   };
 }

@@ -14,8 +14,11 @@ export interface Moderator {
   matrixUserId: string | null;
 }
 
+/** What creating a link needs: no guest accounts yet, so the bots can create links too. */
+export type LinkCreationDeps = Pick<GuestDeps, "db" | "service" | "config" | "log" | "now">;
+
 /** History a guest may read starts at their join (DP-09); staff keep what they could already read. */
-async function limitHistoryToJoined(deps: GuestDeps, matrixRoomId: string): Promise<void> {
+async function limitHistoryToJoined(deps: LinkCreationDeps, matrixRoomId: string): Promise<void> {
   const current = await deps.service.getStateEvent(matrixRoomId, "m.room.history_visibility", "");
   const visibility = current?.history_visibility;
   if (visibility === "joined" || visibility === "invited") return;
@@ -31,7 +34,7 @@ export interface CreatedGuestLink {
 }
 
 export async function createGuestLink(
-  deps: GuestDeps,
+  deps: LinkCreationDeps,
   actor: Moderator,
   matrixRoomId: string,
   input: CreateGuestLinkInput,

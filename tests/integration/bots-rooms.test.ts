@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBots, type BotsOptions, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { parseRetryAfterMs, withRetry } from "../../bots/shared/retry";
-import { appserviceTransactions, auditLog, people, rooms, type Person } from "../../drizzle/schema";
+import { appserviceTransactions, auditLog, guestLinks, people, rooms, type Person } from "../../drizzle/schema";
+import { hashLinkSecret } from "../../lib/guests/link-secret";
 import { parseConfig, type AppConfig } from "../../lib/config/load";
 import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
 import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
@@ -225,12 +226,48 @@ describe("bots as one application service (real Synapse)", () => {
       ["!einladen", /^Befehle für Moderatorinnen und Moderatoren:/],
       ["!help", /^Commands for moderators:/],
       ["!invite @mallory:evil.example", /only accounts on .* can be invited/],
-      ["!link", /Gastlinks gibt es hier noch nicht/],
     ])("answers %j without acting", async (command, answer) => {
       const commandId = await say(organiser, roomId, command);
       const reply = await replyTo(organiser, roomId, commandId);
       expect((reply.content as Json).body).toMatch(answer);
       expect(await membership(organiser, roomId, "@mallory:evil.example")).toBeUndefined();
+    });
+  });
+
+  describe("guest links by command", () => {
+    /** Links the bot sent into the organiser's private chat with it. */
+    const linksIn = async (chat: string) =>
+      (await timeline(organiser, chat))
+        .map((e) => ((e.content as Json | undefined)?.body as string | undefined) ?? "")
+        .flatMap((body) => body.match(/https?:\/\/\S+\/gast#[A-Za-z0-9_-]+/g) ?? []);
+
+    it("!link sends a guest link into a private chat with the moderator; the room only learns that it was sent", async () => {
+      const commandId = await say(organiser, roomId, "!link Frau Beispiel");
+      const reply = await replyTo(organiser, roomId, commandId);
+      expect(reply.content).toMatchObject({ msgtype: "m.notice", body: "Ich habe Ihnen den Gastlink in einem Direktchat geschickt." });
+
+      const chat = await waitFor("the bot's invite to a direct chat", async () => {
+        const sync = await ok(organiser, "GET", `/sync?timeout=0`);
+        const invites = ((sync.rooms as Json | undefined)?.invite ?? {}) as Record<string, { invite_state: { events: Json[] } }>;
+        return Object.entries(invites).find(([, r]) =>
+          r.invite_state.events.some((e) => e.type === "m.room.member" && e.sender === bots!.botUserId && (e.content as Json).is_direct === true),
+        )?.[0];
+      });
+      await ok(organiser, "POST", `/join/${enc(chat)}`, {});
+      const [url] = await waitFor("the link in the direct chat", async () => {
+        const found = await linksIn(chat);
+        return found.length > 0 ? found : undefined;
+      });
+      const secret = url!.split("#")[1]!;
+      const [row] = await handle.db.select().from(guestLinks).where(eq(guestLinks.tokenHash, hashLinkSecret(secret)));
+      expect(row).toMatchObject({ createdBy: organiserRow.id, label: "Frau Beispiel", maxUses: 1 });
+      expect(JSON.stringify(await timeline(organiser, roomId))).not.toContain(secret);
+      expect(await auditFor(row!.id, "guest-link.created")).toHaveLength(1);
+
+      // The next link goes to the same private chat.
+      const again = await say(organiser, roomId, "!gastlink");
+      await replyTo(organiser, roomId, again);
+      await waitFor("a second link in the same chat", async () => ((await linksIn(chat)).length === 2 ? true : undefined));
     });
   });
 
