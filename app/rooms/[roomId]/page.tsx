@@ -6,6 +6,8 @@ import { requireRoomMember } from "@/lib/rooms/room-access";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
+import { canChangeMeeting } from "@/lib/invitations/meeting-changes";
+import { declinesOf, meetingCancelledAt } from "@/lib/invitations/room-participants";
 import { requestMessages } from "@/lib/i18n/request-locale";
 import { CallPanel } from "./_components/call-panel";
 import { RoomChat } from "./_components/room-chat";
@@ -33,6 +35,11 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
     throw err;
   }
 
+  // The organiser and room admins see who declined and may change the room (bots/invitations carries it out).
+  const mayChange = canChangeMeeting(access);
+  const declines = mayChange ? await declinesOf(db, room.id) : [];
+  const cancelledAt = room.kind === "meeting" ? await meetingCancelledAt(db, room.id) : null;
+
   return (
     <PageShell cityName={config.cityName} path={`/rooms/${encodeURIComponent(roomId)}`}>
       <header>
@@ -51,6 +58,23 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
           </p>
         )}
         {room.topic && <p className="mt-1 text-slate-700">{room.topic}</p>}
+        {cancelledAt && (
+          <p className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-red-900" data-testid="meeting-cancelled">
+            Diese Besprechung wurde abgesagt ({formatCityTime(cancelledAt, tag)}).
+          </p>
+        )}
+        {declines.length > 0 && (
+          <p className="mt-2 text-sm text-slate-700" data-testid="room-declines">
+            Einladung abgelehnt: {declines.map((d) => d.name).join(", ")}
+          </p>
+        )}
+        {mayChange && (
+          <p className="mt-2">
+            <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/bearbeiten`}>
+              Raum bearbeiten (Teilnehmende, Termin, Absage)
+            </a>
+          </p>
+        )}
         {access.isModerator && (
           <p className="mt-2">
             <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/gaeste`}>

@@ -1,0 +1,77 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { inArray, or } from "drizzle-orm";
+import { people } from "@/drizzle/schema";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { meetingChangeInput } from "@/lib/invitations/meeting-change-input";
+import { requestMeetingChange } from "@/lib/invitations/meeting-changes";
+import { isRoomId } from "@/lib/jitsi/conference-id";
+import { portalRuntime } from "@/lib/portal/runtime";
+import { fieldErrors } from "@/lib/rooms/create-room-input";
+import { isSameOriginRequest } from "@/lib/security/same-origin";
+
+export interface ChangeFormState {
+  message?: string;
+  done?: string;
+  fieldErrors?: Record<string, string>;
+}
+
+const DONE: Record<string, string> = {
+  add: "Die Einladungen werden verschickt.",
+  remove: "Die Personen werden ausgeladen.",
+  details: "Die Änderung wird übernommen und im Raum angekündigt.",
+  cancel: "Die Besprechung ist abgesagt. Die Teilnehmenden werden benachrichtigt.",
+};
+
+/** Login names or e-mail addresses → people the directory knows; unknown ones are named back. */
+async function participantIdsFor(raw: string): Promise<{ ids: string[]; unknown: string[] }> {
+  const logins = [...new Set(raw.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))].slice(0, 200);
+  if (logins.length === 0) return { ids: [], unknown: [] };
+  const found = await portalRuntime()
+    .db.select({ id: people.id, username: people.username, email: people.email })
+    .from(people)
+    .where(or(inArray(people.username, logins), inArray(people.email, logins)));
+  const known = new Set(found.flatMap((p) => [p.username?.toLowerCase(), p.email?.toLowerCase()]));
+  return { ids: found.map((p) => p.id), unknown: logins.filter((l) => !known.has(l)) };
+}
+
+/**
+ * One thin edge for every change: same-origin, session, zod, then one lib
+ * call, which checks the person's power in the room on the homeserver.
+ */
+export async function changeMeetingAction(roomId: string, _prev: ChangeFormState, form: FormData): Promise<ChangeFormState> {
+  const { config, db, service, log } = portalRuntime();
+  if (!isRoomId(roomId) || !isSameOriginRequest(await headers(), config.portal.url)) return { message: "Ungültige Anfrage." };
+  const signedIn = await currentSession();
+  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+
+  const kind = form.get("kind");
+  let candidate: unknown;
+  if (kind === "add") {
+    const { ids, unknown } = await participantIdsFor(String(form.get("logins") ?? ""));
+    if (unknown.length > 0) return { message: "Bitte prüfen Sie die markierten Felder.", fieldErrors: { participantIds: `Unbekannt: ${unknown.join(", ")}` } };
+    candidate = { kind, participantIds: ids };
+  } else if (kind === "remove") {
+    candidate = { kind, userIds: form.getAll("userIds").map(String) };
+  } else if (kind === "details") {
+    candidate = { kind, name: form.get("name") ?? "", topic: form.get("topic") ?? "", startsAt: form.get("startsAt") || undefined, endsAt: form.get("endsAt") || undefined };
+  } else {
+    candidate = { kind };
+  }
+  const parsed = meetingChangeInput.safeParse(candidate);
+  if (!parsed.success) return { message: "Bitte prüfen Sie die markierten Felder.", fieldErrors: fieldErrors(parsed.error) };
+  try {
+    await requestMeetingChange({ db, service }, { person: signedIn.person, matrixUserId: signedIn.matrixUserId }, roomId, parsed.data);
+  } catch (err) {
+    if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors };
+    const errorId = crypto.randomUUID();
+    log.error({ errorId, err }, "meeting change failed");
+    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.` };
+  }
+  revalidatePath(`/rooms/${encodeURIComponent(roomId)}`);
+  revalidatePath(`/rooms/${encodeURIComponent(roomId)}/bearbeiten`);
+  return { done: DONE[parsed.data.kind] };
+}
