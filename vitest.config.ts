@@ -27,6 +27,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: "federation",
+          include: ["tests/federation/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "interop",
           include: ["tests/interop/**/*.test.ts"],
           testTimeout: 120_000,

@@ -37,6 +37,7 @@ phase "typecheck" tsc --noEmit -p .
 phase "unit tests" vitest run --project unit
 phase "portal build" tsx scripts/build-portal.ts
 phase "integration tests" vitest run --project integration
+phase "federation tests" vitest run --project federation
 phase "end-to-end tests" vitest run --project e2e
 phase "benchmark smoke run" vitest run --project bench-smoke
 phase "interop (Keycloak)" bash -c "bash scripts/keycloak/install-keycloak.sh >/dev/null && vitest run --project interop"
