@@ -9,6 +9,9 @@ import { SYNAPSE_IDP_ID } from "../matrix/sso-login";
 import { handOverRooms, type RoomHandover } from "../people/room-handover";
 import { portalRuntime } from "../portal/runtime";
 import { endPortalSessions, portalSessionEndDeps, type SessionEndDeps } from "./backchannel-logout";
+import { removeFromDirectorySpaces } from "../rooms/directory-membership";
+import type { DirectorySpaceDeps } from "../rooms/directory-spaces";
+import { portalDirectorySpaceDeps } from "../portal/directory-spaces";
 
 /**
  * A leaver — disabled at the identity provider or locked by a portal admin —
@@ -25,6 +28,8 @@ export interface LeaverDeps extends SessionEndDeps {
   homeserver: AdminContext;
   log: Logger;
   isServiceAccount: (userId: string) => boolean;
+  /** Leavers lose their department and city spaces, and with them the rooms open to those. */
+  directorySpaces?: DirectorySpaceDeps;
 }
 
 export interface OffboardResult {
@@ -118,6 +123,12 @@ export async function offboardPerson(
       result.rooms = await handOverRooms(deps, { ...person, matrixUserId });
       if (result.rooms.some((r) => r.outcome !== "handed-over")) result.problems.push("rooms-without-admin");
     });
+    const spaces = deps.directorySpaces;
+    if (spaces) {
+      await step(result, deps.log, "directory-spaces", async () => {
+        await removeFromDirectorySpaces(spaces, matrixUserId, "Zugang gesperrt");
+      });
+    }
   }
 
   await deps.db.insert(auditLog).values({
@@ -151,5 +162,6 @@ export function portalLeaverDeps(): LeaverDeps {
     ...portalSessionEndDeps(),
     homeserver: { homeserverUrl: config.matrix.homeserverUrl, adminToken: config.matrix.adminToken },
     isServiceAccount: (userId) => userId.startsWith(servicePrefix),
+    directorySpaces: portalDirectorySpaceDeps(),
   };
 }

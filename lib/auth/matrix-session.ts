@@ -7,6 +7,8 @@ import { portalRuntime } from "../portal/runtime";
 import { safeRedirectPath } from "./safe-redirect";
 import type { SignedIn } from "./current-session";
 import { deliverPendingInvitations } from "../rooms/pending-invitations";
+import { syncDirectoryMembership } from "../rooms/directory-membership";
+import { portalDirectorySpaceDeps } from "../portal/directory-spaces";
 
 /**
  * The portal's Matrix session comes from Synapse's own SSO login against the
@@ -60,6 +62,12 @@ export async function completeMatrixLogin(
   if (!signedIn.person.matrixUserId) await setPersonMatrixUserId(db, signedIn.person.id, login.user_id);
   // Invitations addressed to this person's login name or e-mail before they had an account.
   await deliverPendingInvitations({ db, service, log }, signedIn.person, login.user_id);
+  // Department and city spaces follow the groups of this sign-in; a failure is retried on the dashboard.
+  await syncDirectoryMembership(portalDirectorySpaceDeps(), {
+    matrixUserId: login.user_id,
+    departments: signedIn.person.departments,
+    accessToken: login.access_token,
+  }).catch((err: Error) => log.warn({ personId: signedIn.person.id, err: err.message }, "directory space membership not synced"));
   log.info({ personId: signedIn.person.id, matrixUserId: login.user_id }, "matrix session connected");
   return { ok: true, next: safeRedirectPath(params.next, config.portal.url) };
 }
