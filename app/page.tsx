@@ -8,10 +8,13 @@ import { fill } from "@/lib/i18n/translate";
 import { PageShell } from "./_components/page-shell";
 import { SignInButton } from "./_components/sign-in-button";
 import { UnreadBadges } from "./_components/unread-badges";
+import { OpenRooms } from "./_components/open-rooms";
+import { matrixCredentials } from "@/lib/auth/matrix-session";
+import { keepDirectoryMembershipCurrent } from "@/lib/portal/directory-spaces";
 
 export const dynamic = "force-dynamic";
 
-export default async function HomePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ q?: string; beitritt?: string }> }) {
   const { config, db } = portalRuntime();
   const signedIn = await currentSession();
   const { tag: localeTag, t } = await requestMessages();
@@ -32,8 +35,11 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   }
 
   const { person, session } = signedIn;
-  const { q } = await searchParams;
+  const { q, beitritt } = await searchParams;
   const search = typeof q === "string" ? q.slice(0, 100) : "";
+  // Department and city spaces: only a homeserver call when the recorded membership is out of date.
+  const matrix = matrixCredentials(signedIn);
+  await keepDirectoryMembershipCurrent(person, matrix && { userId: matrix.userId, accessToken: matrix.accessToken });
   const myRooms = await listRoomsFor(db, person, { search });
   const signOut = (
     <form method="post" action="/abmelden">
@@ -116,6 +122,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
         )}
         <UnreadBadges roomIds={myRooms.flatMap((r) => (r.matrixRoomId ? [r.matrixRoomId] : []))} />
       </section>
+      <OpenRooms person={person} t={t} localeTag={localeTag} refusal={typeof beitritt === "string" ? beitritt.slice(0, 40) : undefined} />
     </PageShell>
   );
 }

@@ -5,6 +5,7 @@ import { judgeRoomState, type Enforcement, type RoomPolicy } from "../../lib/pol
 import type { BotClient } from "../shared/homeserver";
 import type { Outbox } from "../shared/outbox";
 import { buildNotice } from "../shared/replies";
+import { intendedJoinRuleOf } from "./intended-join-rule";
 import { enforcementNotice } from "./policy-texts";
 
 /** Who the audit log names for the policy bot's changes. */
@@ -28,7 +29,7 @@ export interface EnforceDeps {
  */
 export async function enforceRoomPolicy(deps: EnforceDeps, roomId: string, trigger: string): Promise<Enforcement[]> {
   const { client, logger } = deps;
-  const found = judgeRoomState(await client.getState(roomId), deps.policy);
+  const found = judgeRoomState(await client.getState(roomId), deps.policy, { joinRule: await intendedJoinRuleOf(deps.db, roomId) });
   for (const e of found) {
     const fields = {
       roomId,

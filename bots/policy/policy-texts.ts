@@ -23,6 +23,12 @@ function sentences(e: Enforcement): { de: string; en: string } {
       };
     }
     case "policy.join-rule-restored":
+      if (e.reason === "join-rule-not-as-created") {
+        return {
+          de: "Die Beitrittsregel dieses Raums (offen für eine Abteilung bzw. die ganze Stadt) wurde wiederhergestellt; öffentliche Räume gibt es nicht.",
+          en: "This room's join rule (open to a department or the whole city) was restored; rooms are never public.",
+        };
+      }
       return {
         de: "Dieser Raum bleibt nur mit Einladung zugänglich; die Änderung der Beitrittsregel wurde zurückgenommen.",
         en: "This room stays invitation-only; the join-rule change was reverted.",

@@ -31,6 +31,22 @@ export const de = {
     calendarFor: "für {name}",
     kinds: { meeting: "Besprechung", team: "Teamraum", direct: "Einzelchat" },
   },
+  openRooms: {
+    title: "Offene Räume meiner Abteilung",
+    intro: "Räume, die für Ihre Abteilung oder die ganze Stadtverwaltung geöffnet sind. Sie können ohne Einladung beitreten.",
+    join: "Beitreten",
+    joinRoom: "{name} beitreten",
+    forDepartment: "Abteilung {department}",
+    forCity: "Ganze Stadtverwaltung",
+    refused: "Der Beitritt wurde abgelehnt: {reason}",
+    reasons: {
+      "join-refused": "Der Raum ist nur für Mitglieder einer anderen Abteilung oder nur mit Einladung zugänglich.",
+      "room-not-found": "Diesen Raum gibt es nicht.",
+      "join-rate-limited": "Zu viele Beitritte in kurzer Zeit. Bitte versuchen Sie es gleich noch einmal.",
+      "homeserver-error": "Der Chat-Server ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
+      other: "Bitte laden Sie die Seite neu und versuchen Sie es erneut.",
+    },
+  },
   noAccess: {
     title: "Kein Zugang zu Stadtfunk",
     notInGroup: "Ihr Dienstkonto gehört zu keiner Gruppe, die Stadtfunk nutzen darf.",

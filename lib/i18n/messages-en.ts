@@ -32,6 +32,22 @@ export const en: Messages = {
     calendarFor: "for {name}",
     kinds: { meeting: "Meeting", team: "Team room", direct: "One-to-one chat" },
   },
+  openRooms: {
+    title: "Open rooms of my department",
+    intro: "Rooms opened to your department or the whole city administration. You can join without an invitation.",
+    join: "Join",
+    joinRoom: "Join {name}",
+    forDepartment: "Department {department}",
+    forCity: "Whole city administration",
+    refused: "Joining was refused: {reason}",
+    reasons: {
+      "join-refused": "The room is open only to members of another department, or by invitation only.",
+      "room-not-found": "This room does not exist.",
+      "join-rate-limited": "Too many joins in a short time. Please try again in a moment.",
+      "homeserver-error": "The chat server cannot be reached right now. Please try again in a moment.",
+      other: "Please reload the page and try again.",
+    },
+  },
   noAccess: {
     title: "No access to Stadtfunk",
     notInGroup: "Your work account is not in a group that may use Stadtfunk.",

@@ -1,15 +1,17 @@
-/** Managed rooms are invitation-only: nobody joins without being invited by a member. */
+import { INVITE_ONLY, isSameJoinRule, type JoinRuleContent } from "../rooms/join-rule";
+
+/** Managed rooms are invitation-only unless the portal opened them to a directory space (restricted). */
 export const REQUIRED_JOIN_RULE = "invite";
 
 export interface JoinRuleVerdict {
   before: string | null;
-  corrected: { join_rule: string };
+  corrected: JoinRuleContent;
 }
 
-/** Null when the room keeps its join rule; otherwise what to write back. */
-export function judgeJoinRules(content: Record<string, unknown>): JoinRuleVerdict | null {
+/** Null when the room keeps its intended join rule (as created, from the rooms table); otherwise what to write back. */
+export function judgeJoinRules(content: Record<string, unknown>, intended: JoinRuleContent = INVITE_ONLY): JoinRuleVerdict | null {
+  if (isSameJoinRule(content, intended)) return null;
   const rule = typeof content.join_rule === "string" ? content.join_rule : null;
-  if (rule === REQUIRED_JOIN_RULE) return null;
-  // `allow` only belongs to the restricted rules, so the whole content is replaced.
-  return { before: rule, corrected: { join_rule: REQUIRED_JOIN_RULE } };
+  // The whole content is replaced, so a foreign `allow` list cannot linger.
+  return { before: rule, corrected: intended };
 }

@@ -1,3 +1,4 @@
+import type { JoinRuleContent } from "../rooms/join-rule";
 import { judgeJoinRules } from "./join-rules";
 import { judgePowerLevels, type LevelChange, type PowerLevelsContent } from "./power-levels";
 import { judgeWidget, WIDGET_EVENT_TYPES, type WidgetViolation } from "./widgets";
@@ -23,7 +24,7 @@ export interface RoomPolicy {
 }
 
 export type EnforcementAction = "policy.power-levels-restored" | "policy.join-rule-restored" | "policy.widget-removed";
-export type EnforcementReason = "power-levels-below-template" | "join-rule-not-invite" | WidgetViolation;
+export type EnforcementReason = "power-levels-below-template" | "join-rule-not-invite" | "join-rule-not-as-created" | WidgetViolation;
 
 export interface Enforcement {
   action: EnforcementAction;
@@ -48,7 +49,12 @@ function levelsMap(changes: LevelChange[], pick: "before" | "after"): Record<str
   return Object.fromEntries(changes.map((c) => [c.key, c[pick]]));
 }
 
-function judgeEvent(event: PolicyStateEvent, policy: RoomPolicy): Enforcement | null {
+/** What one room is meant to be (from the rooms table); absent parts fall back to the policy's defaults. */
+export interface RoomIntent {
+  joinRule?: JoinRuleContent;
+}
+
+function judgeEvent(event: PolicyStateEvent, policy: RoomPolicy, intent: RoomIntent): Enforcement | null {
   const base = { eventType: event.type, stateKey: event.state_key, eventId: event.event_id, changedBy: event.sender };
   if (event.type === "m.room.power_levels" && event.state_key === "") {
     const { changes, corrected } = judgePowerLevels(event.content, policy.powerLevelsTemplate);
@@ -64,12 +70,12 @@ function judgeEvent(event: PolicyStateEvent, policy: RoomPolicy): Enforcement | 
     };
   }
   if (event.type === "m.room.join_rules" && event.state_key === "") {
-    const verdict = judgeJoinRules(event.content);
+    const verdict = judgeJoinRules(event.content, intent.joinRule);
     if (!verdict) return null;
     return {
       ...base,
       action: "policy.join-rule-restored",
-      reason: "join-rule-not-invite",
+      reason: verdict.corrected.join_rule === "invite" ? "join-rule-not-invite" : "join-rule-not-as-created",
       before: { join_rule: verdict.before },
       after: verdict.corrected,
       content: verdict.corrected,
@@ -85,6 +91,6 @@ function judgeEvent(event: PolicyStateEvent, policy: RoomPolicy): Enforcement | 
 }
 
 /** Every enforcement the room's current state calls for, in state order. */
-export function judgeRoomState(state: readonly PolicyStateEvent[], policy: RoomPolicy): Enforcement[] {
-  return state.map((event) => judgeEvent(event, policy)).filter((e): e is Enforcement => e !== null);
+export function judgeRoomState(state: readonly PolicyStateEvent[], policy: RoomPolicy, intent: RoomIntent = {}): Enforcement[] {
+  return state.map((event) => judgeEvent(event, policy, intent)).filter((e): e is Enforcement => e !== null);
 }

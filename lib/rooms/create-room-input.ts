@@ -29,8 +29,9 @@ export const createRoomInput = z
     endsAt: z.string().optional(),
     participantIds: z.array(z.uuid("Unbekannte Person")).max(MAX_PARTICIPANTS).default([]),
     inviteLogins: loginList.default([]),
-    // Joining by department or city-wide (restricted join rules over directory spaces) is not offered yet.
-    access: z.enum(["invited"], { error: "Derzeit können nur eingeladene Personen beitreten." }).default("invited"),
+    // Who may join: invited people only, or through a restricted join rule a department's or the city's members.
+    access: z.enum(["invited", "department", "city"], { error: "Bitte wählen Sie, wer beitreten darf." }).default("invited"),
+    department: z.string().trim().max(200).optional(),
     partnersAllowed: z.boolean().default(false),
     idempotencyKey: z.uuid("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
   })
@@ -49,10 +50,35 @@ export const createRoomInput = z
     if (v.kind === "direct" && v.participantIds.length + v.inviteLogins.length !== 1) {
       ctx.addIssue({ code: "custom", path: ["participantIds"], message: "Ein Einzelchat hat genau eine weitere Person." });
     }
-    return { ...v, startsAt, endsAt };
+    if (v.access === "department" && !v.department) {
+      ctx.addIssue({ code: "custom", path: ["department"], message: "Bitte wählen Sie eine Abteilung." });
+    }
+    if (v.access !== "invited" && v.kind === "direct") {
+      ctx.addIssue({ code: "custom", path: ["access"], message: "Einem Einzelchat kann niemand ohne Einladung beitreten." });
+    }
+    return { ...v, startsAt, endsAt, department: v.access === "department" ? (v.department ?? null) : null };
   });
 
 export type CreateRoomInput = z.output<typeof createRoomInput>;
+
+/**
+ * The department a room may be opened to: staff choose one of their own
+ * departments, admins any department the directory knows. Field errors, or
+ * null when the choice is allowed.
+ */
+export function checkDepartmentChoice(
+  input: Pick<CreateRoomInput, "access" | "department">,
+  organiser: { role: "staff" | "admin"; departments: readonly string[] },
+  knownDepartments: readonly string[],
+): Record<string, string> | null {
+  if (input.access !== "department" || !input.department) return null;
+  if (organiser.role === "admin") {
+    return knownDepartments.includes(input.department) ? null : { department: "Diese Abteilung ist nicht bekannt." };
+  }
+  return organiser.departments.includes(input.department)
+    ? null
+    : { department: "Sie können einen Raum nur für eine Ihrer eigenen Abteilungen öffnen." };
+}
 
 /** Field errors keyed by field name, first message each, for the form. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

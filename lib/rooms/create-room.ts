@@ -10,6 +10,8 @@ import type { ServiceClient } from "../matrix/service-client";
 import type { Logger } from "../log";
 import type { CreateRoomInput } from "./create-room-input";
 import { buildCreateRoomBody, widgetAfterCreation, type RoomPlan } from "./room-state";
+import type { DirectorySpaceDeps } from "./directory-spaces";
+import { resolveJoinRule } from "./open-rooms";
 
 export interface CreateRoomDeps {
   db: Db;
@@ -18,6 +20,8 @@ export interface CreateRoomDeps {
   log: Logger;
   /** Removes a room that could not be completed (admin API purge); see deleteHalfCreatedRoom. */
   discardRoom(roomId: string): Promise<void>;
+  /** Needed for rooms open to a department or the city (restricted join rule over a directory space). */
+  directorySpaces?: DirectorySpaceDeps;
 }
 
 interface ResolvedParticipants {
@@ -75,6 +79,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
     throw new AppError("no-matrix-account", "conflict", "Ihr Chat-Konto ist noch nicht verbunden. Bitte melden Sie sich neu an.");
   }
   const participants = await resolveParticipants(db, organiser, input);
+  const access = await resolveJoinRule(deps.directorySpaces, organiser, input);
   const widgetId = `jitsi_${crypto.randomBytes(8).toString("hex")}`;
   const conferenceId = config.jitsi.authMode === "matrix" ? "" : randomConferenceName();
 
@@ -88,6 +93,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
       startsAt: input.startsAt,
       endsAt: input.endsAt,
       access: input.access,
+      department: input.department,
       partnersAllowed: input.partnersAllowed,
       conferenceId,
       widgetId,
@@ -115,6 +121,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
     jitsi: config.jitsi,
     conferenceId,
     widgetId,
+    joinRule: access.joinRule,
   };
 
   let roomId: string | undefined;
@@ -126,6 +133,8 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
       const widget = widgetAfterCreation({ ...plan, conferenceId: finalConferenceId }, roomId);
       await service.sendState(roomId, widget.type, widget.stateKey, widget.content);
     }
+    // The space lists the room, so Element users of the department find it there too.
+    if (access.spaceRoomId) await service.sendState(access.spaceRoomId, "m.space.child", roomId, { via: [config.matrix.serverName] });
     const [active] = await db
       .update(rooms)
       .set({

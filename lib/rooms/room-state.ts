@@ -1,5 +1,6 @@
 import type { JitsiAuthMode } from "../jitsi/conference-id";
 import { buildJitsiWidget, buildWidgetLayout } from "../jitsi/widget";
+import { INVITE_ONLY, type JoinRuleContent } from "./join-rule";
 
 /** Our own state event with the meeting's details, readable by bots and other clients. */
 export const MEETING_EVENT_TYPE = "de.stadtfunk.meeting";
@@ -20,6 +21,8 @@ export interface RoomPlan {
   jitsi: { domain: string; authMode: JitsiAuthMode };
   conferenceId: string;
   widgetId: string;
+  /** Invite-only unless the room is open to a department's or the city's directory space. */
+  joinRule?: JoinRuleContent;
 }
 
 /** Power levels of a managed room: the organiser at 100, moderators at 50; the service is the creator. */
@@ -66,7 +69,7 @@ export function serverAcl(allowedServers: string[]) {
  */
 export function buildCreateRoomBody(plan: RoomPlan): Record<string, unknown> {
   const initialState: { type: string; state_key: string; content: unknown }[] = [
-    { type: "m.room.join_rules", state_key: "", content: { join_rule: "invite" } },
+    { type: "m.room.join_rules", state_key: "", content: plan.joinRule ?? INVITE_ONLY },
     { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "shared" } },
     { type: "m.room.guest_access", state_key: "", content: { guest_access: "forbidden" } },
     { type: "m.room.server_acl", state_key: "", content: serverAcl([plan.serverName]) },
@@ -82,6 +85,12 @@ export function buildCreateRoomBody(plan: RoomPlan): Record<string, unknown> {
       },
     },
   ];
+  // Element lists a room open to a space under that space (the space's side is linked after creation).
+  if (plan.joinRule?.join_rule === "restricted") {
+    for (const a of plan.joinRule.allow) {
+      initialState.push({ type: "m.space.parent", state_key: a.room_id, content: { via: [plan.serverName], canonical: true } });
+    }
+  }
   const layout = buildWidgetLayout(plan.widgetId);
   initialState.push({ type: layout.type, state_key: layout.stateKey, content: layout.content });
   if (plan.jitsi.authMode !== "matrix") {

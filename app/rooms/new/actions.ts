@@ -25,6 +25,7 @@ export async function createRoomAction(_prev: CreateRoomState, form: FormData): 
     participantIds: form.getAll("participantIds").filter((v) => v !== ""),
     inviteLogins: form.get("inviteLogins") ?? "",
     access: form.get("access") ?? "invited",
+    department: form.get("department") ?? undefined,
     partnersAllowed: form.get("partnersAllowed") === "on",
     idempotencyKey: form.get("idempotencyKey"),
   });

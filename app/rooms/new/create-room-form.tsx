@@ -18,9 +18,19 @@ function FieldError({ id, error }: { id: string; error?: string }) {
   ) : null;
 }
 
-export function CreateRoomForm({ people, idempotencyKey }: { people: PersonOption[]; idempotencyKey: string }) {
+export function CreateRoomForm({
+  people,
+  idempotencyKey,
+  departments,
+}: {
+  people: PersonOption[];
+  idempotencyKey: string;
+  /** Departments the person may open a room to: their own, or (admins) every known one. */
+  departments: string[];
+}) {
   const [state, action, pending] = useActionState<CreateRoomState, FormData>(createRoomAction, {});
   const [kind, setKind] = useState("meeting");
+  const [access, setAccess] = useState("invited");
   const err = state.fieldErrors ?? {};
   const describe = (name: string) => (err[name] ? { "aria-invalid": true, "aria-describedby": `${name}-error` } : {});
 
@@ -101,7 +111,45 @@ export function CreateRoomForm({ people, idempotencyKey }: { people: PersonOptio
         <p className="mt-1 text-sm text-slate-600">Wer sich noch nie angemeldet hat, wird bei der ersten Anmeldung eingeladen.</p>
         <FieldError id="inviteLogins-error" error={err.inviteLogins} />
       </div>
-      <input type="hidden" name="access" value="invited" />
+      <fieldset {...describe("access")}>
+        <legend className="font-medium">Wer darf beitreten?</legend>
+        <div className="mt-2 flex flex-col gap-2">
+          {[
+            ["invited", "Nur eingeladene Personen"],
+            ["department", "Alle Mitglieder einer Abteilung"],
+            ["city", "Alle Beschäftigten der Stadtverwaltung"],
+          ].map(([value, label]) => (
+            <label key={value} className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="access"
+                value={value}
+                checked={access === value}
+                disabled={(kind === "direct" && value !== "invited") || (value === "department" && departments.length === 0)}
+                onChange={() => setAccess(value!)}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+        <p className="mt-1 text-sm text-slate-600">Räume sind nie öffentlich. Die Abteilungen kommen aus der zentralen Anmeldung.</p>
+        <FieldError id="access-error" error={err.access} />
+      </fieldset>
+      {access === "department" && kind !== "direct" && (
+        <div>
+          <label htmlFor="department" className="font-medium">
+            Abteilung
+          </label>
+          <select id="department" name="department" className={inputClass} {...describe("department")}>
+            {departments.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+          <FieldError id="department-error" error={err.department} />
+        </div>
+      )}
       <div>
         <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-5 py-2.5 font-semibold text-white hover:bg-brand-900 disabled:opacity-60">
           {pending ? "Wird angelegt …" : "Raum anlegen"}
