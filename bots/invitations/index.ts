@@ -4,6 +4,7 @@ import type { EventSource } from "../shared/command-listener";
 import { checkRoomEvent, type EventFilterContext } from "../shared/event-filters";
 import type { ManagedRooms } from "../shared/managed-rooms";
 import type { Schedule } from "../shared/work-queue";
+import { queueCreationMails } from "./creation-mails";
 import { handleDecline, isOwnLeave, type DeclineDeps } from "./declines";
 import { runDueInvitationJobs, type JobDeps } from "./process-job";
 
@@ -46,7 +47,9 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
   let again = false;
   async function pass(): Promise<void> {
     await runDueInvitationJobs(jobs);
-    if (deps.mail) await deliverDueMails({ db: deps.jobs.db, logger, ...deps.mail });
+    if (!deps.mail) return;
+    await queueCreationMails({ db: deps.jobs.db, site: deps.jobs.site, logger }, new Date(now()));
+    await deliverDueMails({ db: deps.jobs.db, logger, ...deps.mail });
   }
   function runNow(): Promise<void> {
     if (running) {
