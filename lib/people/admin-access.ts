@@ -1,10 +1,11 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { people, type Person } from "../../drizzle/schema";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { offboardPerson, portalLeaverDeps, type LeaverDeps, type OffboardResult } from "../auth/leavers";
 import { nameFilter } from "./directory";
+import { ERASED_SUBJECT_PREFIX } from "../privacy/subject-deps";
 
 /**
  * What portal admins may do with people. Authorisation lives here, at the
@@ -36,7 +37,7 @@ export const ADMIN_PAGE_SIZE = 50;
 export type AdminPersonRow = Pick<
   Person,
   "id" | "displayName" | "username" | "departments" | "role" | "matrixUserId" | "lastSignInAt" | "disabledAt"
->;
+> & { erased: boolean };
 
 /** Everyone the portal knows, disabled people included, for the admin page. */
 export async function listPeopleForAdmin(
@@ -56,6 +57,7 @@ export async function listPeopleForAdmin(
       matrixUserId: people.matrixUserId,
       lastSignInAt: people.lastSignInAt,
       disabledAt: people.disabledAt,
+      erased: sql<boolean>`${people.subject} like ${`${ERASED_SUBJECT_PREFIX}%`}`,
     })
     .from(people)
     .where(nameFilter(query.q))

@@ -8,6 +8,7 @@ import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { lockAccessByAdmin } from "@/lib/people/admin-access";
 import { portalRuntime } from "@/lib/portal/runtime";
+import { erasePersonForAdmin } from "@/lib/privacy/subject-requests";
 
 const PAGE = "/admin/people";
 const input = z.object({ personId: z.uuid() });
@@ -38,6 +39,31 @@ export async function lockAccessAction(formData: FormData): Promise<void> {
   } catch (err) {
     if (isAppError(err) && err.code === "not-admin") target = `${PAGE}?fehler=keine-berechtigung`;
     else throw err;
+  }
+  redirect(target);
+}
+
+/** "Personendaten löschen" (GDPR Art. 17), after the confirm step; running it again completes a run that stopped. */
+export async function eraseDataAction(formData: FormData): Promise<void> {
+  if (!(await isSameOrigin())) redirect(`${PAGE}?fehler=herkunft`);
+  const signedIn = await currentSession();
+  if (!signedIn) redirect("/");
+  const parsed = input.safeParse({ personId: formData.get("personId") });
+  if (!parsed.success || formData.get("bestaetigt") !== "ja") redirect(`${PAGE}?fehler=eingabe`);
+
+  let target: string;
+  try {
+    const outcome = await erasePersonForAdmin(signedIn.person.id, parsed.data.personId);
+    target = outcome.ok ? `${PAGE}?geloescht=${parsed.data.personId}` : `${PAGE}?fehler=selbst-loeschen`;
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    const reason: Record<string, string> = {
+      "not-admin": "keine-berechtigung",
+      "unknown-person": "unbekannt",
+      "homeserver-unavailable": "chatserver",
+      "handover-failed": "uebergabe",
+    };
+    target = `${PAGE}?fehler=${reason[err.code] ?? "loeschen"}`;
   }
   redirect(target);
 }

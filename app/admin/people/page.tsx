@@ -6,12 +6,21 @@ import { ADMIN_PAGE_SIZE, listPeopleForAdmin, type AdminPersonRow } from "@/lib/
 import { portalRuntime } from "@/lib/portal/runtime";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
-import { lockAccessAction } from "./actions";
+import { eraseDataAction, lockAccessAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Personen verwalten" };
 
-type Search = { q?: string; seite?: string; bestaetigen?: string; gesperrt?: string; unvollstaendig?: string; fehler?: string };
+type Search = {
+  q?: string;
+  seite?: string;
+  bestaetigen?: string;
+  gesperrt?: string;
+  unvollstaendig?: string;
+  fehler?: string;
+  loeschen?: string;
+  geloescht?: string;
+};
 
 const ERRORS: Record<string, string> = {
   herkunft: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt.",
@@ -19,7 +28,41 @@ const ERRORS: Record<string, string> = {
   selbst: "Sie können Ihren eigenen Zugang nicht sperren.",
   unbekannt: "Diese Person ist nicht bekannt.",
   "keine-berechtigung": "Dafür brauchen Sie die Rolle Administration.",
+  "selbst-loeschen": "Ihre eigenen Daten kann nur eine andere Person mit der Rolle Administration löschen.",
+  chatserver: "Der Chat-Server ist gerade nicht erreichbar. Es wurde nichts als gelöscht markiert – bitte später erneut „Daten löschen“.",
+  uebergabe: "Nicht alle Räume dieser Person konnten übergeben werden. Es wurde nichts gelöscht – bitte später erneut versuchen.",
+  loeschen: "Die Löschung ist nicht vollständig gelungen – bitte erneut versuchen.",
 };
+
+function ConfirmErase({ person }: { person: AdminPersonRow }) {
+  return (
+    <section aria-labelledby="erase-heading" className="rounded-md border border-red-300 bg-red-50 p-4">
+      <h2 id="erase-heading" className="text-lg font-semibold text-red-900">
+        Alle Daten von {person.displayName} löschen?
+      </h2>
+      <p className="mt-2 text-slate-800">
+        Das Chat-Konto wird endgültig deaktiviert und gelöscht (Name und Bild entfernt, Nachrichten für später
+        Hinzukommende unsichtbar), alle Sitzungen enden, Räume, die nur diese Person verwaltet hat, bekommen eine neue
+        Verwaltung, und das Portal ersetzt Name, E-Mail-Adresse und Benutzername durch eine Kennung. Das lässt sich
+        nicht rückgängig machen. Laden Sie vorher bei Bedarf die Auskunft herunter. Im Protokoll bleibt nur ein
+        Eintrag, wer wann die Daten gelöscht hat.
+      </p>
+      <form action={eraseDataAction} className="mt-4 flex flex-wrap items-center gap-3">
+        <input type="hidden" name="personId" value={person.id} />
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="bestaetigt" value="ja" required />
+          Ja, endgültig löschen
+        </label>
+        <button type="submit" className="rounded-md bg-red-700 px-4 py-2 font-semibold text-white hover:bg-red-900">
+          Daten jetzt löschen
+        </button>
+        <a className="rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-100" href="/admin/people">
+          Abbrechen
+        </a>
+      </form>
+    </section>
+  );
+}
 
 
 function ConfirmLock({ person }: { person: AdminPersonRow }) {
@@ -57,15 +100,33 @@ function PersonRow({ person, isSelf }: { person: AdminPersonRow; isSelf: boolean
       <td className="py-2 pr-4">{person.username ?? "–"}</td>
       <td className="py-2 pr-4">{person.departments.join(", ") || "–"}</td>
       <td className="py-2 pr-4">{person.role === "admin" ? "Administration" : "Mitarbeit"}</td>
-      <td className="py-2 pr-4">{person.disabledAt ? `gesperrt seit ${formatCityTime(person.disabledAt)}` : "aktiv"}</td>
-      <td className="py-2">
-        {isSelf ? null : (
-          <form method="get" action="/admin/people">
-            <input type="hidden" name="bestaetigen" value={person.id} />
-            <button type="submit" className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50">
-              {person.disabledAt ? "Sperre wiederholen" : "Zugang sperren"}
-            </button>
-          </form>
+      <td className="py-2 pr-4">
+        {person.erased ? "Daten gelöscht" : person.disabledAt ? `gesperrt seit ${formatCityTime(person.disabledAt)}` : "aktiv"}
+      </td>
+      <td className="flex flex-wrap gap-2 py-2">
+        <a
+          href={`/admin/people/${person.id}/auskunft`}
+          download
+          className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100"
+          aria-label={`Auskunft über ${person.displayName} herunterladen (JSON)`}
+        >
+          Auskunft
+        </a>
+        {isSelf || person.erased ? null : (
+          <>
+            <form method="get" action="/admin/people">
+              <input type="hidden" name="bestaetigen" value={person.id} />
+              <button type="submit" className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50">
+                {person.disabledAt ? "Sperre wiederholen" : "Zugang sperren"}
+              </button>
+            </form>
+            <form method="get" action="/admin/people">
+              <input type="hidden" name="loeschen" value={person.id} />
+              <button type="submit" className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50">
+                Daten löschen
+              </button>
+            </form>
+          </>
         )}
       </td>
     </tr>
@@ -87,6 +148,7 @@ export default async function AdminPeoplePage({ searchParams }: { searchParams: 
   }
   const confirm = rows.find((p) => p.id === search.bestaetigen && p.id !== signedIn.person.id);
   const locked = rows.find((p) => p.id === search.gesperrt);
+  const confirmErase = rows.find((p) => p.id === search.loeschen && p.id !== signedIn.person.id && !p.erased);
 
   return (
     <PageShell cityName={config.cityName} path="/admin/people">
@@ -103,7 +165,13 @@ export default async function AdminPeoplePage({ searchParams }: { searchParams: 
           {search.unvollstaendig ? " Nicht alle Schritte sind gelungen – bitte „Sperre wiederholen“." : ""}
         </p>
       ) : null}
+      {search.geloescht && /^[0-9a-f-]{36}$/.test(search.geloescht) ? (
+        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
+          Die Daten dieser Person sind gelöscht. Im Protokoll steht nur die Kennung {search.geloescht}.
+        </p>
+      ) : null}
       {confirm ? <ConfirmLock person={confirm} /> : null}
+      {confirmErase ? <ConfirmErase person={confirmErase} /> : null}
       <form method="get" action="/admin/people" className="flex gap-2">
         <label htmlFor="q" className="sr-only">
           Name oder Benutzername
