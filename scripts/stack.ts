@@ -21,6 +21,7 @@ import { createLogger, type Logger } from "../lib/log";
 import { startDevIdpFromConfig } from "./dev-idp";
 import { ensureDemoAdminToken } from "./stack/admin-token";
 import { loadOrCreateDemoSecrets } from "./stack/demo-secrets";
+import { startMailCatcher } from "./stack/mail-catcher";
 import { assertPortFree, httpOk, waitFor } from "./stack/ports";
 import { isPortalBuildCurrent, markPortalBuildCurrent } from "./stack/portal-build";
 import { startServiceProcess, tailFile, type ServiceProcess } from "./stack/service-process";
@@ -76,7 +77,7 @@ async function startService(
   return svc;
 }
 
-function printBanner(config: AppConfig, seconds: number): void {
+function printBanner(config: AppConfig, seconds: number, mailCatcherUrl: string | null): void {
   const lines = [
     "",
     `Stadtfunk läuft / is running (${seconds} s)`,
@@ -85,6 +86,7 @@ function printBanner(config: AppConfig, seconds: number): void {
     `  Health:        ${config.portal.url}/api/health`,
     `  Homeserver:    ${config.matrix.homeserverUrl}  (server name ${config.matrix.serverName})`,
     `  Anmeldung/SSO: ${config.oidc.issuer}`,
+    ...(mailCatcherUrl ? [`  E-Mails:       ${mailCatcherUrl}  (Mail-Fänger der Demo / demo mail catcher)`] : []),
   ];
   if (config.demo) {
     lines.push("", `  Demo-Zugänge (Passwort für alle: ${DEMO_PASSWORD}):`);
@@ -156,6 +158,14 @@ async function main(): Promise<void> {
       const idp = await startDevIdpFromConfig(config, createLogger("dev-idp", config.logLevel));
       stops.push({ name: "identity provider", stop: idp.close });
     }
+    // Demo without an SMTP server of its own: invitation mails land in a local catcher.
+    let mailCatcherUrl: string | null = null;
+    if (config.demo && !config.mail.smtpUrl) {
+      const catcher = await startMailCatcher(config.dataDir);
+      stops.push({ name: "mail catcher", stop: catcher.stop });
+      childEnv.SMTP_URL = catcher.smtpUrl;
+      mailCatcherUrl = catcher.webUrl;
+    }
 
     const synapseDir = path.join(config.dataDir, "synapse");
     const files = homeserverFilesFromConfig(config, { dataDir: synapseDir, partnerServerNames });
@@ -192,7 +202,7 @@ async function main(): Promise<void> {
       timeoutMs: 90_000,
     });
 
-    printBanner(config, Math.round((Date.now() - started) / 1000));
+    printBanner(config, Math.round((Date.now() - started) / 1000), mailCatcherUrl);
   } catch (err) {
     process.stderr.write(`\nStart failed: ${(err as Error).message}\n`);
     await stopAll(1);
