@@ -34,6 +34,11 @@ export class RoomWorkQueue {
     return current;
   }
 
+  /** Rooms with work queued or running right now (for the admins' `!status`). */
+  get activeRooms(): number {
+    return this.tails.size;
+  }
+
   /** Resolves once every tracked task queued so far has finished. */
   async idle(): Promise<void> {
     await Promise.all([...this.tracked]);

@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { auditLog } from "../../drizzle/schema";
 import { usagePolicyVersions } from "../../drizzle/tables/policy";
 import type { Db } from "../db/client";
@@ -83,4 +83,12 @@ export async function savePolicyByAdmin(db: Db, actorId: string, input: unknown)
   });
   forgetCachedPolicy(db);
   return saved;
+}
+
+/** One stored version (0: the defaults); null when it does not exist. */
+export async function readPolicyVersion(db: Db, version: number): Promise<PolicyVersion | null> {
+  if (version === 0) return DEFAULT_POLICY_VERSION;
+  const [row] = await db.select().from(usagePolicyVersions).where(eq(usagePolicyVersions.version, version));
+  if (!row) return null;
+  return { version: row.version, policy: usagePolicySchema.parse(row.policy), createdBy: row.createdBy, createdAt: row.createdAt };
 }
