@@ -75,6 +75,11 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
             </a>
           </p>
         )}
+        <p className="mt-2">
+          <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/partner`}>
+            Partnerorganisationen und Mitglieder
+          </a>
+        </p>
         {access.isModerator && (
           <p className="mt-2">
             <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/gaeste`}>
