@@ -6,6 +6,7 @@ const ADMIN_PAGES: { href: string; label: string }[] = [
   { href: "/admin/people", label: "Personen" },
   { href: "/admin/protokoll", label: "Protokoll" },
   { href: "/admin/nutzungsregeln", label: "Nutzungsregeln" },
+  { href: "/admin/richtlinie", label: "Richtlinie" },
   { href: "/admin/partner", label: "Partnerorganisationen" },
 ];
 
