@@ -114,3 +114,29 @@ export async function roomsOfPartner(db: Db, partnerId: string): Promise<string[
   return rows.map((r) => r.roomId).filter((id): id is string => id !== null);
 }
 
+
+/** Refuses ids that are not approved partners (the new-room form checks before creating anything). */
+export async function assertApprovedPartners(db: Db, partnerIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(partnerIds)];
+  if (ids.length === 0) return;
+  const valid = ids.every((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const found = valid
+    ? await db.select({ id: partners.id }).from(partners).where(and(inArray(partners.id, ids), eq(partners.status, "approved")))
+    : [];
+  if (found.length !== ids.length) {
+    throw new AppError("partner-not-approved", "invalid", "Räume können nur für freigegebene Partner geöffnet werden.", {
+      partnerIds: "Nur freigegebene Partner auswählen.",
+    });
+  }
+}
+
+/** At creation: the organiser (power level 100 in the new room) opens it to the chosen partners. */
+export async function openNewRoomToPartners(
+  db: Db,
+  room: Pick<Room, "id" | "matrixRoomId">,
+  partnerIds: readonly string[],
+  organiserPersonId: string,
+): Promise<void> {
+  if (partnerIds.length === 0) return;
+  await setRoomPartners(db, { room, partnerIds: [...partnerIds], actor: `person:${organiserPersonId}`, actorPersonId: organiserPersonId });
+}

@@ -14,8 +14,10 @@ export interface ServerAclContent {
  */
 export function desiredServerAcl(ownServerName: string, partnerServerNames: readonly string[]): ServerAclContent {
   const own = aclHost(ownServerName);
+  // Synapse refuses an ACL that does not match its own *full* name, port included.
+  const ownNames = ownServerName.toLowerCase() === own ? [own] : [own, ownServerName.toLowerCase()];
   const partners = [...new Set(partnerServerNames.map(aclHost))].filter((h) => h !== own).sort();
-  return { allow: [own, ...partners], deny: [], allow_ip_literals: false };
+  return { allow: [...ownNames, ...partners], deny: [], allow_ip_literals: false };
 }
 
 /** True when the room's current ACL is exactly the wanted one (no extra keys, same order). */

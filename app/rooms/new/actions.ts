@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { createRoomForPerson } from "@/lib/portal/rooms";
+import { assertApprovedPartners, openNewRoomToPartners } from "@/lib/federation/room-partners";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { createRoomInput, fieldErrors } from "@/lib/rooms/create-room-input";
 
@@ -31,10 +32,15 @@ export async function createRoomAction(_prev: CreateRoomState, form: FormData): 
   });
   if (!parsed.success) return { message: "Bitte prüfen Sie die markierten Felder.", fieldErrors: fieldErrors(parsed.error) };
 
+  const partnerIds = form.getAll("partnerIds").map(String);
   let roomId: string;
   try {
+    // Partners are checked before the room exists, so a refused choice creates nothing.
+    await assertApprovedPartners(portalRuntime().db, partnerIds);
     const room = await createRoomForPerson(signedIn.person, parsed.data);
     roomId = room.matrixRoomId!;
+    // The organiser is the new room's admin; the bots write the room's server ACL from this.
+    await openNewRoomToPartners(portalRuntime().db, room, partnerIds, signedIn.person.id);
   } catch (err) {
     if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors };
     const errorId = crypto.randomUUID();

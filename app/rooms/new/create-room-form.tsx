@@ -22,11 +22,14 @@ export function CreateRoomForm({
   people,
   idempotencyKey,
   departments,
+  partners = [],
 }: {
   people: PersonOption[];
   idempotencyKey: string;
   /** Departments the person may open a room to: their own, or (admins) every known one. */
   departments: string[];
+  /** Approved partner organisations the room may be opened to (federation). */
+  partners?: { id: string; name: string }[];
 }) {
   const [state, action, pending] = useActionState<CreateRoomState, FormData>(createRoomAction, {});
   const [kind, setKind] = useState("meeting");
@@ -149,6 +152,23 @@ export function CreateRoomForm({
           </select>
           <FieldError id="department-error" error={err.department} />
         </div>
+      )}
+      {partners.length > 0 && kind !== "direct" && (
+        <fieldset {...describe("partnerIds")}>
+          <legend className="font-medium">
+            Partnerorganisationen <span className="font-normal text-slate-600">(optional)</span>
+          </legend>
+          <div className="mt-2 flex flex-col gap-2">
+            {partners.map((p) => (
+              <label key={p.id} className="flex items-center gap-2">
+                <input type="checkbox" name="partnerIds" value={p.id} />
+                {p.name}
+              </label>
+            ))}
+          </div>
+          <p className="mt-1 text-sm text-slate-600">Nur angekreuzte, freigegebene Partner können dem Raum beitreten; sonst bleibt er in der Stadtverwaltung.</p>
+          <FieldError id="partnerIds-error" error={err.partnerIds} />
+        </fieldset>
       )}
       <div>
         <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-5 py-2.5 font-semibold text-white hover:bg-brand-900 disabled:opacity-60">

@@ -4,6 +4,7 @@ import { people } from "@/drizzle/schema";
 import { currentSession } from "@/lib/auth/current-session";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { listKnownDepartments } from "@/lib/people/departments";
+import { listPartners } from "@/lib/federation/partners";
 import { PageShell } from "../../_components/page-shell";
 import { CreateRoomForm } from "./create-room-form";
 
@@ -25,6 +26,7 @@ export default async function NewRoomPage() {
       <h1 className="text-2xl font-bold text-brand-900">Neuer Raum</h1>
       <CreateRoomForm
         idempotencyKey={crypto.randomUUID()}
+        partners={(await listPartners(db)).filter((p) => p.status === "approved").map((p) => ({ id: p.id, name: p.name }))}
         departments={signedIn.person.role === "admin" ? await listKnownDepartments(db) : signedIn.person.departments}
         people={directory.map((p) => ({ id: p.id, label: p.departments.length ? `${p.name} (${p.departments.join(", ")})` : p.name }))}
       />
