@@ -20,7 +20,7 @@ export function portalDirectorySpaceDeps(): DirectorySpaceDeps {
  * On a dashboard load: when the recorded space membership does not match the
  * person's departments (first load, or a department changed at sign-in), sync
  * it with the person's Matrix session. A failure is logged and retried on the
- * next load; the dashboard itself still shows.
+ * next load; the dashboard itself still shows, after at most two seconds.
  */
 export async function keepDirectoryMembershipCurrent(
   person: Person,
@@ -29,7 +29,11 @@ export async function keepDirectoryMembershipCurrent(
   if (!matrix) return;
   const deps = portalDirectorySpaceDeps();
   if (await isDirectoryMembershipCurrent(deps.db, matrix.userId, person.departments)) return;
-  await syncDirectoryMembership(deps, { matrixUserId: matrix.userId, departments: person.departments, accessToken: matrix.accessToken }).catch(
+  const sync = syncDirectoryMembership(deps, { matrixUserId: matrix.userId, departments: person.departments, accessToken: matrix.accessToken }).catch(
     (err: Error) => deps.log.warn({ personId: person.id, err: err.message }, "directory space membership not synced"),
   );
+  // A slow homeserver must not hold the dashboard: the sync finishes in the background after this wait.
+  await Promise.race([sync, new Promise((r) => setTimeout(r, DASHBOARD_SYNC_WAIT_MS).unref())]);
 }
+
+const DASHBOARD_SYNC_WAIT_MS = 2_000;
