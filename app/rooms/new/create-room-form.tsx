@@ -114,7 +114,7 @@ export function CreateRoomForm({
         <p className="mt-1 text-sm text-slate-600">Wer sich noch nie angemeldet hat, wird bei der ersten Anmeldung eingeladen.</p>
         <FieldError id="inviteLogins-error" error={err.inviteLogins} />
       </div>
-      <fieldset {...describe("access")}>
+      <fieldset aria-describedby={err.access ? "access-error" : undefined}>
         <legend className="font-medium">Wer darf beitreten?</legend>
         <div className="mt-2 flex flex-col gap-2">
           {[
