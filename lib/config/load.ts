@@ -39,7 +39,7 @@ export interface AppConfig {
     hsToken: string;
   };
   /** Enforcement logs what it would do and changes nothing. */
-  bots: { isDryRun: boolean };
+  bots: { isDryRun: boolean; cleanupIntervalSeconds: number; cleanupParallelDeletions: number };
   oidc: {
     issuer: string;
     clientId: string;
@@ -131,7 +131,11 @@ export function parseConfig(
       asToken: s("APPSERVICE_AS_TOKEN"),
       hsToken: s("APPSERVICE_HS_TOKEN"),
     },
-    bots: { isDryRun: e.BOTS_DRY_RUN },
+    bots: {
+      isDryRun: e.BOTS_DRY_RUN,
+      cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
+      cleanupParallelDeletions: e.CLEANUP_PARALLEL_DELETIONS,
+    },
     oidc: {
       issuer: e.OIDC_ISSUER,
       clientId: e.OIDC_CLIENT_ID,
