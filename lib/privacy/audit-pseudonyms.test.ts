@@ -44,3 +44,13 @@ describe("pseudonymising audit details", () => {
     expect(replaceIdentifiers(other, p)).toEqual(other);
   });
 });
+
+describe("identifiers in another case or with pattern characters", () => {
+  it("matches e-mail addresses case-insensitively and treats dots and plus signs literally", () => {
+    const q = { pseudonym: "person:9", identifiers: ["olaf+test@stadt.example"], exactValues: [] };
+    expect(replaceIdentifiers({ a: "Mail an OLAF+test@Stadt.Example", b: "olafXtest@stadtXexample" }, q)).toEqual({
+      a: "Mail an person:9",
+      b: "olafXtest@stadtXexample",
+    });
+  });
+});

@@ -11,19 +11,22 @@ import type { Db } from "../db/client";
 
 export interface Pseudonyms {
   pseudonym: string;
-  /** Replaced wherever they occur inside a text (Matrix id, e-mail address). */
+  /** Replaced wherever they occur inside a text, in any case (Matrix id, e-mail address). */
   identifiers: (string | null | undefined)[];
   /** Replaced only where a whole value equals them (names, which may be common words). */
   exactValues: (string | null | undefined)[];
 }
 
 export function replaceIdentifiers(value: unknown, p: Pseudonyms): unknown {
-  const contained = p.identifiers.filter((v): v is string => !!v && v.length >= 3);
+  // Case-insensitive: an e-mail address is often recorded as typed (Olaf@Stadt.example).
+  const contained = p.identifiers
+    .filter((v): v is string => !!v && v.length >= 3)
+    .map((id) => new RegExp(id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"));
   const exact = new Set(p.exactValues.filter((v): v is string => !!v));
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") {
       if (exact.has(v)) return p.pseudonym;
-      return contained.reduce((text, id) => text.replaceAll(id, p.pseudonym), v);
+      return contained.reduce((text, id) => text.replace(id, p.pseudonym), v);
     }
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

@@ -101,7 +101,7 @@ async function erasePortalData(tx: Db, person: Person, matrixUserId: string | nu
       .where(sql`${rooms.invitedUserIds} @> ${JSON.stringify([matrixUserId])}::jsonb`);
   }
   // Entries about them, and entries about others that mention their Matrix id or e-mail (a policy enforcement, say).
-  const mentions = [matrixUserId, person.email].filter((v): v is string => !!v).map((v) => sql`strpos(${auditLog.details}::text, ${v}) > 0`);
+  const mentions = [matrixUserId, person.email].filter((v): v is string => !!v).map((v) => sql`strpos(lower(${auditLog.details}::text), ${v.toLowerCase()}) > 0`);
   const pseudonymised = await pseudonymiseAuditDetails(tx, or(auditEntriesAbout(person, matrixUserId), ...mentions), {
     pseudonym: `person:${person.id}`,
     identifiers: [matrixUserId, person.email],

@@ -149,7 +149,9 @@ describe("data-subject requests: export and erasure (real Synapse)", () => {
     await t.db.insert(pendingInvitations).values({ roomId: room.id, invitee: paula.person.email!, invitedBy: anna.id });
 
     // --- Art. 15: export ---
+    let started = performance.now();
     const data = await exportPersonForAdmin(anna.id, paula.person.id, depsWith());
+    const exportMs = performance.now() - started;
     expect(data.person).toMatchObject({ id: paula.person.id, displayName: "Paula Privat", email: paula.person.email });
     expect(data.portal.sessions).toHaveLength(1);
     expect(data.portal.sessions[0]).toMatchObject({ revokedAt: null, matrixUserId: null });
@@ -174,7 +176,9 @@ describe("data-subject requests: export and erasure (real Synapse)", () => {
     expect(exported).toMatchObject({ actor: `person:${anna.id}`, subject: paula.person.id });
 
     // --- Art. 17: erasure ---
+    started = performance.now();
     const outcome = await erasePersonForAdmin(anna.id, paula.person.id, depsWith());
+    console.info(`data-subject export ${exportMs.toFixed(0)} ms, erasure ${(performance.now() - started).toFixed(0)} ms (one room, real Synapse)`);
     expect(outcome).toMatchObject({ ok: true, result: { alreadyErased: false, sessionsEnded: 1, matrixAccountErased: true } });
     if (!outcome.ok) throw new Error("unreachable");
     expect(outcome.result.rooms).toEqual([{ matrixRoomId: roomId, successor: anna.matrixUserId, outcome: "handed-over" }]);
@@ -224,6 +228,8 @@ describe("data-subject requests: export and erasure (real Synapse)", () => {
     const down = (async () => {
       throw new TypeError("fetch failed");
     }) as typeof fetch;
+    // An export that cannot reach the homeserver fails as a whole and is not recorded as given.
+    await expect(exportPersonForAdmin(anna.id, rita.person.id, depsWith(down))).rejects.toMatchObject({ code: "homeserver-unavailable", status: 503 });
     const failed = await erasePersonForAdmin(anna.id, rita.person.id, depsWith(down)).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(AppError);
     expect(failed).toMatchObject({ code: "homeserver-unavailable", category: "unavailable" });
