@@ -3,6 +3,7 @@ import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { partnerDirectory, partnerOrganisationOf } from "@/lib/federation/partner-labels";
 import { listPartners } from "@/lib/federation/partners";
+import { FEDERATION_PRIVACY_DE } from "@/lib/federation/privacy-text";
 import { requireRoomAdmin, roomPartnerIds } from "@/lib/federation/room-partners";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { requireRoomMember } from "@/lib/rooms/room-access";
@@ -75,8 +76,8 @@ export default async function RoomPartnerPage({ params, searchParams }: { params
         {opened.length === 0
           ? "Dieser Raum ist nur für die Stadtverwaltung (keine Partner)."
           : `Geöffnet für: ${opened.map((p) => p.name).join(", ")}.`}{" "}
-        Nachrichten in geöffneten Räumen liegen auch auf den Servern dieser Partner; wird der Raum gelöscht, löscht die Stadt nur ihre eigene Kopie.
       </p>
+      <p className="text-sm text-slate-700">{FEDERATION_PRIVACY_DE}</p>
 
       {isRoomAdmin ? (
         <form action={saveRoomPartnersAction} className="rounded-md border border-slate-200 p-4">
