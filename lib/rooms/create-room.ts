@@ -12,6 +12,7 @@ import type { CreateRoomInput } from "./create-room-input";
 import { buildCreateRoomBody, widgetAfterCreation, type RoomPlan } from "./room-state";
 import type { DirectorySpaceDeps } from "./directory-spaces";
 import { resolveJoinRule } from "./open-rooms";
+import { assertRoomNameAllowed } from "../policy/room-naming";
 
 export interface CreateRoomDeps {
   db: Db;
@@ -78,6 +79,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
   if (!organiser.matrixUserId) {
     throw new AppError("no-matrix-account", "conflict", "Ihr Chat-Konto ist noch nicht verbunden. Bitte melden Sie sich neu an.");
   }
+  await assertRoomNameAllowed(db, input.name);
   const participants = await resolveParticipants(db, organiser, input);
   const access = await resolveJoinRule(deps.directorySpaces, organiser, input);
   const widgetId = `jitsi_${crypto.randomBytes(8).toString("hex")}`;
