@@ -7,7 +7,7 @@ import { createTestDb, type TestDb } from "../../lib/db/testing/test-db";
 import { AppError } from "../../lib/errors";
 import { createLogger } from "../../lib/log";
 import { accountDetails, deactivateAndErase, profile } from "../../lib/matrix/admin-data-subject";
-import { roomState } from "../../lib/matrix/admin-devices";
+import { roomState, setAccountLocked } from "../../lib/matrix/admin-devices";
 import { deleteRoom, type AdminContext } from "../../lib/matrix/admin-users";
 import { createServiceClient } from "../../lib/matrix/service-client";
 import { logoutDevice } from "../../lib/matrix/sso-login";
@@ -250,6 +250,16 @@ describe("data-subject requests: export and erasure (real Synapse)", () => {
     expect(resumed).toMatchObject({ ok: true, result: { alreadyErased: false, matrixAccountErased: true, rooms: [] } });
     const [svenRow] = await t.db.select().from(people).where(eq(people.id, sven.person.id));
     expect(svenRow).toMatchObject({ displayName: ERASED_DISPLAY_NAME, email: null });
+  });
+
+  it("erases a person whose access was locked before (leaver), with their portal device already gone", async () => {
+    const lea = await staff("Lea Leaver");
+    await setAccountLocked(admin, lea.matrix.userId, true);
+    expect((await passwordLogin(lea.matrix)).body.errcode).toBe("M_USER_LOCKED");
+    const outcome = await erasePersonForAdmin(anna.id, lea.person.id, depsWith());
+    expect(outcome).toMatchObject({ ok: true, result: { matrixAccountErased: true } });
+    expect(await accountDetails(admin, lea.matrix.userId)).toMatchObject({ deactivated: true, erased: true });
+    expect((await profile(admin, lea.matrix.userId))?.displayname ?? null).toBeNull();
   });
 
   it("refuses staff and an admin's own erasure", async () => {
