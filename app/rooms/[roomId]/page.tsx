@@ -11,6 +11,9 @@ import { declinesOf, meetingCancelledAt } from "@/lib/invitations/room-participa
 import { requestMessages } from "@/lib/i18n/request-locale";
 import { CallPanel } from "./_components/call-panel";
 import { RoomChat } from "./_components/room-chat";
+import { PartnerDirectoryProvider } from "./_components/partner-directory";
+import { partnerDirectory } from "@/lib/federation/partner-labels";
+import { listPartners } from "@/lib/federation/partners";
 
 export const dynamic = "force-dynamic";
 
@@ -98,7 +101,9 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
           roomName={room.name}
           locale={locale}
         />
-        <RoomChat roomId={roomId} userId={access.userId} canModerate={access.isModerator} />
+        <PartnerDirectoryProvider directory={partnerDirectory(await listPartners(db))} ownServerName={config.matrix.serverName}>
+          <RoomChat roomId={roomId} userId={access.userId} canModerate={access.isModerator} />
+        </PartnerDirectoryProvider>
       </div>
     </PageShell>
   );

@@ -11,6 +11,7 @@ import {
   type MemberEntry,
 } from "@/lib/chat/member-roles";
 import { roomPowerState, type StateEventLike } from "@/lib/matrix/power-levels";
+import { usePartnerLabel } from "../partner-directory";
 
 const TEXTS = {
   summary: (n: number) => `Mitglieder (${n})`,
@@ -62,6 +63,7 @@ export function MemberList({ client, sdk, room, userId }: { client: MatrixClient
       .catch(() => setLoad("failed"));
   }, [open, load, room]);
 
+  const label = usePartnerLabel();
   const members = useMemo(() => {
     void version;
     const power = roomPowerState(stateEventsOf(room, sdk));
@@ -69,9 +71,9 @@ export function MemberList({ client, sdk, room, userId }: { client: MatrixClient
     const entries = room
       .getMembers()
       .filter((m) => m.membership === "join" || m.membership === "invite")
-      .map((m) => ({ userId: m.userId, name: m.name, membership: m.membership ?? "", role: memberRole(m.userId, power, ownServer) }));
+      .map((m) => ({ userId: m.userId, name: label(m.name, m.userId), membership: m.membership ?? "", role: memberRole(m.userId, power, ownServer) }));
     return sortMembers(entries);
-  }, [room, sdk, userId, version]);
+  }, [room, sdk, userId, version, label]);
 
   const count = room.getJoinedMemberCount() + room.getInvitedMemberCount();
   return (

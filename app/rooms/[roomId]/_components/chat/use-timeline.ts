@@ -2,6 +2,7 @@ import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { useCallback, useEffect, useMemo, useReducer, useState } from "react";
 import type { MatrixSdk } from "@/app/_components/matrix-client-provider";
 import { buildTimeline, type ChatEventInput, type TimelineItem } from "@/lib/chat/timeline-items";
+import { usePartnerLabel } from "../partner-directory";
 
 const PAGE_SIZE = 30;
 
@@ -47,6 +48,8 @@ export interface RoomTimeline {
 /** The live timeline of a room as display items, re-rendered on every change the SDK reports. */
 export function useTimeline(client: MatrixClient, sdk: MatrixSdk, room: Room, userId: string): RoomTimeline {
   const [version, refresh] = useReducer((n: number) => n + 1, 0);
+  // Partner users' names carry their organisation (federation).
+  const label = usePartnerLabel();
   const [isLoadingOlder, setLoadingOlder] = useState(false);
   const [loadOlderFailed, setLoadOlderFailed] = useState(false);
 
@@ -76,8 +79,12 @@ export function useTimeline(client: MatrixClient, sdk: MatrixSdk, room: Room, us
   const { items, events } = useMemo(() => {
     void version; // the SDK mutates its arrays in place: `version` says when to read them again
     const events = room.getLiveTimeline().getEvents();
-    return { events, items: buildTimeline(events.map((e) => toChatEvent(room, e)), { ownUserId: userId }) };
-  }, [room, userId, version]);
+    const chatEvents = events.map((e) => {
+      const ev = toChatEvent(room, e);
+      return { ...ev, senderName: label(ev.senderName, ev.sender) };
+    });
+    return { events, items: buildTimeline(chatEvents, { ownUserId: userId }) };
+  }, [room, userId, version, label]);
 
   const eventById = useCallback(
     (id: string) => events.find((e) => e.getId() === id || e.getTxnId() === id),
