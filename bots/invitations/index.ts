@@ -20,6 +20,8 @@ export interface InvitationsBotDeps {
   schedule: Schedule;
   /** How often the job and mail tables are looked at. */
   pollMs?: number;
+  /** Rooms whose jobs run side by side (1 on the embedded database, which serves one session). */
+  concurrency?: number;
   now?: () => number;
 }
 
@@ -46,7 +48,7 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
   let running: Promise<void> | null = null;
   let again = false;
   async function pass(): Promise<void> {
-    await runDueInvitationJobs(jobs);
+    await runDueInvitationJobs(jobs, { concurrency: deps.concurrency });
     if (!deps.mail) return;
     await queueCreationMails({ db: deps.jobs.db, site: deps.jobs.site, logger }, new Date(now()));
     await deliverDueMails({ db: deps.jobs.db, logger, ...deps.mail });
