@@ -8,6 +8,7 @@ const ADMIN_PAGES: { href: string; label: string }[] = [
   { href: "/admin/nutzungsregeln", label: "Nutzungsregeln" },
   { href: "/admin/richtlinie", label: "Richtlinie" },
   { href: "/admin/partner", label: "Partnerorganisationen" },
+  { href: "/admin/aufbewahrung", label: "Aufbewahrung" },
 ];
 
 export function AdminNav({ current }: { current: string }) {
