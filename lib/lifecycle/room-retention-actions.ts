@@ -8,6 +8,8 @@ import type { ServiceClient } from "../matrix/service-client";
 import { requireAdmin } from "../people/admin-access";
 import { readRoomAccess } from "../rooms/room-access";
 import { currentRetentionPolicy } from "./retention-policy";
+import { scheduleFor } from "./retention-schedule";
+import { scheduleInput } from "./room-plan";
 
 /**
  * What people may change about one room's deletion. Room admins (power 100
@@ -142,4 +144,31 @@ export async function setRoomPeriod(deps: { db: Db; now: () => Date }, actorId: 
     subject: matrixRoomId,
     details: { roomName: room.name, kind: room.kind, days: parsed.data.days, policyVersion: policy.version },
   });
+}
+
+export interface RoomDeletionInfo {
+  kept: boolean;
+  plannedAt: Date | null;
+  canStillPostpone: boolean;
+  postponeDays: number;
+}
+
+/** What the room page shows its admins: the planned date and whether the one postponement is left. */
+export async function deletionInfoForRoom(
+  db: Db,
+  matrixRoomId: string,
+  lastActivity: (roomId: string) => Promise<Date | null>,
+): Promise<RoomDeletionInfo | null> {
+  const room = await db.query.rooms.findFirst({ where: and(eq(rooms.matrixRoomId, matrixRoomId), eq(rooms.status, "active")) });
+  if (!room) return null;
+  const [retention] = await db.select().from(roomRetention).where(eq(roomRetention.roomId, room.id));
+  const policy = await currentRetentionPolicy(db);
+  const planned = { ...room, matrixRoomId, retention: retention ?? null, jobState: null };
+  const schedule = scheduleFor(scheduleInput(planned, room.kind === "meeting" ? null : await lastActivity(matrixRoomId)), policy);
+  return {
+    kept: schedule.kind === "kept",
+    plannedAt: schedule.kind === "planned" ? schedule.plannedAt : null,
+    canStillPostpone: schedule.kind === "planned" && retention?.postponedDays == null,
+    postponeDays: policy.postponeDays,
+  };
 }

@@ -11,13 +11,21 @@ import { declinesOf, meetingCancelledAt } from "@/lib/invitations/room-participa
 import { requestMessages } from "@/lib/i18n/request-locale";
 import { CallPanel } from "./_components/call-panel";
 import { RoomChat } from "./_components/room-chat";
+import { RetentionBox } from "./_components/retention-box";
+import { ROOM_ADMIN_LEVEL } from "@/lib/lifecycle/room-retention-actions";
 import { PartnerDirectoryProvider } from "./_components/partner-directory";
 import { partnerDirectory } from "@/lib/federation/partner-labels";
 import { listPartners } from "@/lib/federation/partners";
 
 export const dynamic = "force-dynamic";
 
-export default async function RoomPage({ params }: { params: Promise<{ roomId: string }> }) {
+export default async function RoomPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ roomId: string }>;
+  searchParams: Promise<{ aufbewahrung?: string }>;
+}) {
   const { roomId: raw } = await params;
   const roomId = decodeURIComponent(raw);
   const signedIn = await currentSession();
@@ -90,6 +98,7 @@ export default async function RoomPage({ params }: { params: Promise<{ roomId: s
             </a>
           </p>
         )}
+        {access.powerLevel >= ROOM_ADMIN_LEVEL && <RetentionBox roomId={roomId} tag={tag} outcome={(await searchParams).aufbewahrung} />}
       </header>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <CallPanel
