@@ -7,6 +7,7 @@ import { removeGuest, type RemovalResult } from "./guest-removal";
 import { guestLinkUrl, hashLinkSecret, newLinkSecret } from "./link-secret";
 import { defaultLinkExpiry, expiryProblem, linkStatus, type LinkStatus } from "./link-policy";
 import { requireRoomModerator } from "./room-moderator";
+import { currentPolicy } from "../policy/policy-store";
 
 /** Who acts: a signed-in person and the Matrix account the homeserver knows them by. */
 export interface Moderator {
@@ -41,9 +42,15 @@ export async function createGuestLink(
 ): Promise<CreatedGuestLink> {
   const { room } = await requireRoomModerator(deps, matrixRoomId, actor.matrixUserId);
   const now = deps.now();
-  const expiresAt = input.expiresAt ?? defaultLinkExpiry(room, now);
-  const problem = expiryProblem(expiresAt, now);
+  // The guest limits of the usage policy admins edit under /admin/richtlinie.
+  const { guests: limits } = (await currentPolicy(deps.db)).policy;
+  const expiresAt = input.expiresAt ?? defaultLinkExpiry(room, now, limits);
+  const problem = expiryProblem(expiresAt, now, limits);
   if (problem) throw new AppError("bad-expiry", "invalid", problem, { expiresAt: problem });
+  if (input.maxUses > limits.maxUses) {
+    const tooMany = `Höchstens ${limits.maxUses} Nutzungen.`;
+    throw new AppError("too-many-uses", "invalid", tooMany, { maxUses: tooMany });
+  }
 
   await limitHistoryToJoined(deps, matrixRoomId);
   const secret = newLinkSecret();

@@ -13,6 +13,15 @@ export const MAX_USES_LIMIT = 500;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+/** The limits admins may change in the usage policy (lib/policy/usage-policy); these constants are its defaults. */
+export interface GuestLinkLimits {
+  meetingGraceHours: number;
+  defaultLinkDays: number;
+  maxLinkDays: number;
+}
+
+const DEFAULT_LIMITS: GuestLinkLimits = { meetingGraceHours: MEETING_GRACE_HOURS, defaultLinkDays: DEFAULT_LINK_DAYS, maxLinkDays: MAX_LINK_DAYS };
+
 export type LinkStatus = "active" | "used-up" | "expired" | "revoked";
 
 export interface LinkTimes {
@@ -23,19 +32,19 @@ export interface LinkTimes {
 }
 
 /** Meeting end plus the grace period while that lies ahead; otherwise a fixed number of days. */
-export function defaultLinkExpiry(room: { endsAt: Date | null }, now: Date): Date {
+export function defaultLinkExpiry(room: { endsAt: Date | null }, now: Date, limits: GuestLinkLimits = DEFAULT_LIMITS): Date {
   if (room.endsAt) {
-    const afterMeeting = new Date(room.endsAt.getTime() + MEETING_GRACE_HOURS * HOUR);
+    const afterMeeting = new Date(room.endsAt.getTime() + limits.meetingGraceHours * HOUR);
     if (afterMeeting > now) return afterMeeting;
   }
-  return new Date(now.getTime() + DEFAULT_LINK_DAYS * DAY);
+  return new Date(now.getTime() + limits.defaultLinkDays * DAY);
 }
 
 /** Why a requested expiry is not acceptable, or null when it is. */
-export function expiryProblem(expiresAt: Date, now: Date): string | null {
+export function expiryProblem(expiresAt: Date, now: Date, limits: GuestLinkLimits = DEFAULT_LIMITS): string | null {
   if (expiresAt.getTime() <= now.getTime()) return "Der Ablauf muss in der Zukunft liegen.";
-  if (expiresAt.getTime() > now.getTime() + MAX_LINK_DAYS * DAY) {
-    return `Ein Gastlink gilt höchstens ${MAX_LINK_DAYS} Tage.`;
+  if (expiresAt.getTime() > now.getTime() + limits.maxLinkDays * DAY) {
+    return `Ein Gastlink gilt höchstens ${limits.maxLinkDays} Tage.`;
   }
   return null;
 }

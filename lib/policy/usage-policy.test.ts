@@ -44,3 +44,16 @@ describe("roomNameProblem", () => {
     expect(roomNameProblem({ kind: "regex", value: "^[A-Z]{2,4} " }, "sitzung")).not.toBeNull();
   });
 });
+
+describe("guest limits from the policy", () => {
+  it("drive link expiry; the defaults behave as before", async () => {
+    const { defaultLinkExpiry, expiryProblem } = await import("../guests/link-policy");
+    const now = new Date("2026-03-02T09:00:00Z");
+    const teamRoom = { endsAt: null };
+    expect(defaultLinkExpiry(teamRoom, now, DEFAULT_POLICY.guests)).toEqual(defaultLinkExpiry(teamRoom, now));
+    const strict = { ...DEFAULT_POLICY.guests, defaultLinkDays: 1, maxLinkDays: 3 };
+    expect(defaultLinkExpiry(teamRoom, now, strict)).toEqual(new Date("2026-03-03T09:00:00Z"));
+    expect(expiryProblem(new Date("2026-03-06T09:00:00Z"), now, strict)).toMatch(/höchstens 3 Tage/);
+    expect(expiryProblem(new Date("2026-03-06T09:00:00Z"), now)).toBeNull();
+  });
+});

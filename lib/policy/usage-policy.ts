@@ -44,7 +44,8 @@ export const guestLimitsSchema = z
     meetingGraceHours: z.coerce.number().int().min(0, "Mindestens 0 Stunden.").max(48, "Höchstens 48 Stunden."),
     defaultLinkDays: z.coerce.number().int().min(1, "Mindestens 1 Tag.").max(365, "Höchstens 365 Tage."),
     maxLinkDays: z.coerce.number().int().min(1, "Mindestens 1 Tag.").max(365, "Höchstens 365 Tage."),
-    maxUses: z.coerce.number().int().min(1, "Mindestens 1.").max(10_000, "Höchstens 10000."),
+    // The link form's own ceiling: admins may lower it, not raise it.
+    maxUses: z.coerce.number().int().min(1, "Mindestens 1.").max(MAX_USES_LIMIT, `Höchstens ${MAX_USES_LIMIT}.`),
   })
   .superRefine((g, ctx) => {
     if (g.defaultLinkDays > g.maxLinkDays) {
