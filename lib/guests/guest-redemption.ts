@@ -11,6 +11,8 @@ import { findGuestSession, type GuestSession } from "./guest-sessions";
 import { newGuestUserId } from "./guest-user-id";
 import { hashLinkSecret, isWellFormedSecret } from "./link-secret";
 import { currentUsageRules, rulesForGuests, type RulesForGuests } from "./usage-rules";
+import { currentRetentionPolicy } from "../lifecycle/retention-policy";
+import { withRetentionNotice } from "../lifecycle/retention-notice";
 
 /** What the landing page shows before the guest accepts. */
 export interface LinkDetails {
@@ -75,7 +77,8 @@ export async function lookUpGuestLink(deps: GuestDeps, secret: unknown, sessionI
       endsAt: found.room.endsAt?.toISOString() ?? null,
     },
     requiresAdmission: found.link.requiresAdmission,
-    rules: rulesForGuests(rules, deps.config.cityName),
+    // The privacy notice's retention periods come from the policy the cleanup enforces.
+    rules: withRetentionNotice(rulesForGuests(rules, deps.config.cityName), await currentRetentionPolicy(deps.db)),
     returning: back !== null,
   };
 }
