@@ -15,6 +15,7 @@ import { startEmbeddedDb } from "../lib/db/embedded-server";
 import { DEMO_PASSWORD, DEMO_USERS } from "../lib/dev-idp/demo-users";
 import { DEMO_ALLOWED_GROUPS } from "./stack/demo-defaults";
 import { homeserverFilesFromConfig } from "../lib/homeserver/homeserver-files";
+import { currentRetentionPolicy } from "../lib/lifecycle/retention-policy";
 import { approvedPartnerServers } from "../lib/federation/partners";
 import { startSynapse } from "../lib/homeserver/synapse-process";
 import { createLogger, type Logger } from "../lib/log";
@@ -149,9 +150,9 @@ async function main(): Promise<void> {
       log.info({ port: config.database.pglitePort }, "embedded database listening");
     }
     const migrator = openDb(config.database.url, { max: 1 });
-    // Synapse reads its federation allow-list only at start: approved partners as of now.
-    const partnerServerNames = await runMigrations(migrator)
-      .then(() => approvedPartnerServers(migrator.db))
+    // Synapse reads its federation allow-list and message retention only at start: as of now.
+    const [partnerServerNames, retentionPolicy] = await runMigrations(migrator)
+      .then(() => Promise.all([approvedPartnerServers(migrator.db), currentRetentionPolicy(migrator.db)]))
       .finally(() => migrator.close());
 
     if (config.demo) {
@@ -168,7 +169,11 @@ async function main(): Promise<void> {
     }
 
     const synapseDir = path.join(config.dataDir, "synapse");
-    const files = homeserverFilesFromConfig(config, { dataDir: synapseDir, partnerServerNames });
+    const files = homeserverFilesFromConfig(config, {
+      dataDir: synapseDir,
+      partnerServerNames,
+      messageRetentionDays: retentionPolicy.messageRetentionDays,
+    });
     const synapse = await startSynapse({
       venvDir: path.join(ROOT, ".venv", "synapse"),
       dataDir: synapseDir,

@@ -3,6 +3,7 @@ import { auditLog, guestLinks, guests, rooms } from "../../drizzle/schema";
 import { lifecycleJobs, roomRetention, type LifecycleJob } from "../../drizzle/tables/lifecycle";
 import type { Db } from "../../lib/db/client";
 import { deletionAnnouncement, deletionReason } from "../../lib/lifecycle/lifecycle-texts";
+import { roomRetentionContent } from "../../lib/lifecycle/message-retention";
 import type { LifecycleHomeserver } from "../../lib/lifecycle/lifecycle-homeserver";
 import { claimJobs, enqueueJob, updateHeldJob } from "../../lib/lifecycle/lifecycle-jobs";
 import { currentRetentionPolicy, type RetentionPolicy } from "../../lib/lifecycle/retention-policy";
@@ -25,7 +26,9 @@ export interface CleanupDeps {
   db: Db;
   hs: LifecycleHomeserver;
   outbox: Outbox;
-  bot: Pick<BotClient, "userId" | "sendEvent">;
+  bot: Pick<BotClient, "userId" | "sendEvent" | "sendState">;
+  /** Policy version whose message retention each room already carries (per process; a repeat is harmless). */
+  retentionApplied?: Map<string, number>;
   portalUrl: string;
   log: Logger;
   now: () => Date;
@@ -83,6 +86,7 @@ async function planRooms(deps: CleanupDeps, policy: RetentionPolicy, report: Cle
   for (const room of await activeManagedRooms(deps.db)) {
     if (room.jobState === "pending" || room.jobState === "delete_requested" || room.jobState === "failed") continue;
     try {
+      await applyMessageRetention(deps, room, policy);
       const decision = await decideRoom(room, policy, now, lastActivity);
       if (decision.action === "warn") {
         await announce(deps, room, policy, decision.announceFor);
@@ -106,6 +110,14 @@ async function planRooms(deps: CleanupDeps, policy: RetentionPolicy, report: Cle
       deps.log.warn({ roomId: room.matrixRoomId, err: (err as Error).message }, "room not planned; next pass retries");
     }
   }
+}
+
+/** `m.room.retention` from the policy, once per room and policy version (identical content adds no event). */
+async function applyMessageRetention(deps: CleanupDeps, room: PlannedRoom, policy: RetentionPolicy): Promise<void> {
+  if (policy.messageRetentionDays === null || !deps.retentionApplied) return;
+  if (deps.retentionApplied.get(room.matrixRoomId) === policy.version) return;
+  await call(deps, () => deps.bot.sendState(room.matrixRoomId, "m.room.retention", "", roomRetentionContent(policy.messageRetentionDays!)));
+  deps.retentionApplied.set(room.matrixRoomId, policy.version);
 }
 
 /** The date is stored before the message goes out, so a repeated pass posts the same message under the same key. */

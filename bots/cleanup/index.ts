@@ -16,7 +16,7 @@ import { runCleanupOnce, type CleanupDeps, type CleanupReport } from "./cleanup-
  */
 export interface CleanupBotOptions {
   db: Db;
-  bot: Pick<BotClient, "userId" | "sendEvent">;
+  bot: Pick<BotClient, "userId" | "sendEvent" | "sendState">;
   outbox: Outbox;
   homeserver: { homeserverUrl: string; adminToken: string; asToken: string; fetchFn?: typeof fetch };
   portalUrl: string;
@@ -44,6 +44,7 @@ export function cleanupDeps(opts: Omit<CleanupBotOptions, "intervalMs">): Cleanu
     hs: opts.hs ?? createLifecycleHomeserver({ ...opts.homeserver, botUserId: opts.bot.userId }),
     outbox: opts.outbox,
     bot: opts.bot,
+    retentionApplied: new Map(),
     portalUrl: opts.portalUrl,
     log: opts.logger,
     now: () => new Date(now()),

@@ -24,6 +24,8 @@ export function homeserverFilesFromConfig(
     bcryptRounds?: number;
     /** Approved partners' server names, read from the database at start (lib/federation). */
     partnerServerNames?: readonly string[];
+    /** The retention policy's message lifetime, read from the database at start (lib/lifecycle). */
+    messageRetentionDays?: number | null;
   },
 ): HomeserverFiles {
   const paths = synapsePaths(opts.dataDir);
@@ -59,6 +61,7 @@ export function homeserverFilesFromConfig(
     // Guests hold their own Matrix token; this module keeps them to their one room (README, Guests).
     modules: [guestLimitsModule(config)],
     bcryptRounds: opts.bcryptRounds,
+    messageRetentionDays: opts.messageRetentionDays,
   });
   return {
     configYaml: renderSynapseConfig(synapse),

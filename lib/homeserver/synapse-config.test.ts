@@ -279,3 +279,26 @@ describe("buildSynapseLogConfig", () => {
     expect(cfg).toMatchObject({ root: { level: "INFO", handlers: ["console"] } });
   });
 });
+
+describe("message retention from the retention policy", () => {
+  const base = {
+    serverName: "stadt.example",
+    publicBaseUrl: "https://matrix.stadt.example",
+    port: 8008,
+    dataDir: "/var/lib/synapse",
+    registrationSharedSecret: "s".repeat(32),
+    logConfigPath: "/var/lib/synapse/log.yaml",
+  };
+
+  it("writes Synapse's retention block with the policy's days, and none when messages live as long as the room", () => {
+    expect(buildSynapseConfig({ ...base, messageRetentionDays: 90 }).retention).toEqual({
+      enabled: true,
+      default_policy: { max_lifetime: "90d" },
+      allowed_lifetime_min: "1d",
+      allowed_lifetime_max: "90d",
+      purge_jobs: [{ interval: "12h" }],
+    });
+    expect(buildSynapseConfig({ ...base, messageRetentionDays: null }).retention).toBeUndefined();
+    expect(buildSynapseConfig(base).retention).toBeUndefined();
+  });
+});

@@ -1,6 +1,8 @@
 import { createHmac } from "node:crypto";
 import path from "node:path";
 import { stringify } from "yaml";
+import { synapseRetentionConfig } from "../lifecycle/message-retention";
+import { userConsentConfig } from "./consent";
 
 /** The city's identity provider as Synapse's OIDC client sees it. */
 export interface SynapseOidcInput {
@@ -51,8 +53,12 @@ export interface SynapseConfigInput {
   jitsiDomain?: string;
   /** Password hash cost; Synapse's default is 12, tests use 4. */
   bcryptRounds?: number;
+  /** Message lifetime from the retention policy (lib/lifecycle); absent or null: messages live as long as the room. */
+  messageRetentionDays?: number | null;
   /** Synapse modules to load (`modules:`), e.g. the guest limits from lib/homeserver/modules. */
   modules?: SynapseModuleEntry[];
+  /** Consent tracking for Element-only staff (lib/homeserver/consent): the template directory and the rules version. */
+  consent?: { templateDir: string; version: number };
 }
 
 export interface FederationListenerInput {
@@ -196,6 +202,7 @@ export function buildSynapseConfig(input: SynapseConfigInput): SynapseConfig {
     presence: { enabled: false },
     app_service_config_files: input.appserviceRegistrationPaths ?? [],
     ...rateLimitConfig(RATE_LIMIT_NOTES),
+    ...synapseRetentionConfig(input.messageRetentionDays),
   };
   if (input.federationListener) {
     const l = input.federationListener;
@@ -214,6 +221,12 @@ export function buildSynapseConfig(input: SynapseConfigInput): SynapseConfig {
   if (input.ipRangeWhitelist?.length) config.ip_range_whitelist = input.ipRangeWhitelist;
   if (input.oidc) config.oidc_providers = [oidcProvider(input.oidc)];
   if (input.modules?.length) config.modules = input.modules.map((m) => ({ module: m.module, config: m.config }));
+  if (input.consent) {
+    config.user_consent = userConsentConfig(input.consent.templateDir, input.consent.version);
+    // The consent form is served by the client listener.
+    const [client] = config.listeners as { resources: { names: string[] }[] }[];
+    client!.resources[0]!.names.push("consent");
+  }
   // Display name and e-mail follow the identity provider at every sign-in, not only the first.
   config.sso = {
     update_profile_information: true,
