@@ -4,6 +4,7 @@ import { invitationJobs, type InvitationJob } from "../../drizzle/tables/invitat
 import type { Db } from "../../lib/db/client";
 import { meetingMails } from "../../lib/invitations/job-mails";
 import type { Logger } from "../../lib/log";
+import { MatrixApiError } from "../../lib/matrix/client-api";
 import type { InvitationMailKind } from "../../lib/mail/invitation-mail";
 import { queueInvitationMails } from "../../lib/mail/mail-outbox";
 import type { StateEvent } from "../../lib/matrix/service-client";
@@ -28,6 +29,25 @@ export interface JobDeps {
 }
 
 const ACTIVE = new Set(["invite", "join"]);
+
+/**
+ * A refusal about one person (unknown or deactivated account, banned, no
+ * longer in the room) must not hold up the rest of the job nor the room's
+ * later jobs: it is logged and skipped. Rate limits and outages throw, and
+ * the job is retried.
+ */
+async function forOnePerson(logger: Logger, what: string, fields: Record<string, unknown>, call: () => Promise<void>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (err instanceof MatrixApiError && err.status >= 400 && err.status < 500 && err.status !== 429) {
+      logger.warn({ ...fields, status: err.status, errcode: err.errcode }, `${what} refused by the homeserver: skipped`);
+      return false;
+    }
+    throw err;
+  }
+}
 
 function membershipOf(state: StateEvent[], userId: string): string | null {
   const m = state.find((e) => e.type === "m.room.member" && e.state_key === userId)?.content.membership;
@@ -75,9 +95,11 @@ export async function processInvitationJob(deps: JobDeps, job: InvitationJob): P
   let mailTo: string[];
   switch (job.kind) {
     case "add": {
-      const userIds = job.payload.userIds ?? [];
-      for (const userId of userIds) {
-        if (!ACTIVE.has(membershipOf(state, userId) ?? "")) await deps.client.invite(roomId, userId);
+      const userIds: string[] = [];
+      for (const userId of job.payload.userIds ?? []) {
+        const isDone = ACTIVE.has(membershipOf(state, userId) ?? "") ||
+          (await forOnePerson(deps.logger, "invite", { jobId: job.id, userId }, () => deps.client.invite(roomId, userId)));
+        if (isDone) userIds.push(userId);
       }
       const found = await peopleByMatrixId(deps.db, userIds);
       notice = addedNotice(userIds.map((u) => nameOf(found, u)));
@@ -88,7 +110,8 @@ export async function processInvitationJob(deps: JobDeps, job: InvitationJob): P
     case "remove": {
       const userIds = job.payload.userIds ?? [];
       for (const userId of userIds) {
-        if (ACTIVE.has(membershipOf(state, userId) ?? "")) await deps.actions.kick(roomId, userId, "Von der Besprechung ausgeladen");
+        if (!ACTIVE.has(membershipOf(state, userId) ?? "")) continue;
+        await forOnePerson(deps.logger, "kick", { jobId: job.id, userId }, () => deps.actions.kick(roomId, userId, "Von der Besprechung ausgeladen"));
       }
       const found = await peopleByMatrixId(deps.db, userIds);
       notice = removedNotice(userIds.map((u) => nameOf(found, u)));
@@ -130,6 +153,8 @@ async function queueMails(deps: JobDeps, room: Room, organiser: Person | undefin
   await queueInvitationMails(deps.db, mails);
 }
 
+/** After this many failed attempts a job is given up, so the room's later jobs (a cancellation) still run. */
+export const JOB_MAX_ATTEMPTS = 12;
 const JOB_BASE_DELAY_MS = 1_000;
 const JOB_MAX_DELAY_MS = 5 * 60_000;
 
@@ -162,9 +187,16 @@ export async function runDueInvitationJobs(deps: JobDeps, opts: { concurrency?: 
         await processInvitationJob(deps, job);
       } catch (err) {
         const attempts = job.attempts + 1;
+        const lastError = (err as Error).message.slice(0, 500);
+        if (attempts >= JOB_MAX_ATTEMPTS) {
+          // Given up: done, with the error kept for the operator; the room's next job may run.
+          await deps.db.update(invitationJobs).set({ attempts, lastError, doneAt: now() }).where(eq(invitationJobs.id, job.id));
+          deps.logger.error({ jobId: job.id, kind: job.kind, attempts, err }, "invitation job given up");
+          continue;
+        }
         await deps.db
           .update(invitationJobs)
-          .set({ attempts, lastError: (err as Error).message.slice(0, 500), nextAttemptAt: new Date(now().getTime() + jobRetryDelayMs(attempts)) })
+          .set({ attempts, lastError, nextAttemptAt: new Date(now().getTime() + jobRetryDelayMs(attempts)) })
           .where(eq(invitationJobs.id, job.id));
         deps.logger.warn({ jobId: job.id, kind: job.kind, attempts, err }, "invitation job failed, will be retried");
         return;
