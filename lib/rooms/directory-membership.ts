@@ -39,23 +39,21 @@ export async function syncDirectoryMembership(
   person: { matrixUserId: string; departments: readonly string[]; accessToken: string },
 ): Promise<MembershipChange> {
   const wanted = spaceScopesFor(person.departments);
-  const wantedIds = new Map<string, string>();
-  for (const space of wanted) wantedIds.set(space.key, await ensureDirectorySpace(deps, space));
+  const wantedIds = new Map(await Promise.all(wanted.map(async (space) => [space.key, await ensureDirectorySpace(deps, space)] as const)));
   const [joinedRooms, allSpaces] = await Promise.all([deps.homeserver.joinedRoomsOf(person.accessToken), listDirectorySpaces(deps.db)]);
   const joined = new Set(joinedRooms);
-  const change: MembershipChange = { joined: [], removed: [] };
 
-  for (const [key, roomId] of wantedIds) {
-    if (joined.has(roomId)) continue;
-    await deps.homeserver.invite(roomId, person.matrixUserId).catch(ignoreAlreadyInvited);
-    await deps.homeserver.joinAsPerson(person.accessToken, roomId);
-    change.joined.push(key);
-  }
-  for (const space of allSpaces) {
-    if (wantedIds.has(space.key) || !joined.has(space.matrixRoomId!)) continue;
-    await deps.homeserver.kick(space.matrixRoomId!, person.matrixUserId, LEFT_DEPARTMENT);
-    change.removed.push(space.key);
-  }
+  // Spaces are independent of each other: a first sign-in waits for one invite and one join, not one per space.
+  const missing = [...wantedIds].filter(([, roomId]) => !joined.has(roomId));
+  const left = allSpaces.filter((space) => !wantedIds.has(space.key) && joined.has(space.matrixRoomId!));
+  await Promise.all([
+    ...missing.map(async ([, roomId]) => {
+      await deps.homeserver.invite(roomId, person.matrixUserId).catch(ignoreAlreadyInvited);
+      await deps.homeserver.joinAsPerson(person.accessToken, roomId);
+    }),
+    ...left.map((space) => deps.homeserver.kick(space.matrixRoomId!, person.matrixUserId, LEFT_DEPARTMENT)),
+  ]);
+  const change: MembershipChange = { joined: missing.map(([key]) => key), removed: left.map((space) => space.key) };
 
   await recordMembership(deps.db, person.matrixUserId, [...wantedIds.keys()]);
   if (change.joined.length || change.removed.length) {
