@@ -8,6 +8,9 @@ import { consentHmac, recordConsentOnHomeserver, writeConsentTemplates } from ".
 import { buildSynapseConfig, deriveSecret, renderSynapseConfig } from "../../lib/homeserver/synapse-config";
 import { startSynapse, synapsePaths, type RunningSynapse } from "../../lib/homeserver/synapse-process";
 import { createLogger } from "../../lib/log";
+import { auditLog, people } from "../../drizzle/schema";
+import { createTestDb, type TestDb } from "../../lib/db/testing/test-db";
+import { acceptRulesAsStaff, rulesToAccept } from "../../lib/policy/staff-consent";
 import { registerUser } from "../../lib/matrix/admin-register";
 
 /**
@@ -19,7 +22,7 @@ import { registerUser } from "../../lib/matrix/admin-register";
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const RULES = { version: 3, textDe: "Regeln der Stadt {stadt}: sachlich bleiben. {{ nicht_auswerten }}", textEn: "Rules of {stadt}: stay factual." };
+const RULES = { version: 1, textDe: "Regeln der Stadt {stadt}: sachlich bleiben. {{ nicht_auswerten }}", textEn: "Rules of {stadt}: stay factual." };
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -90,7 +93,7 @@ describe("consent tracking for Element-only staff (own Synapse)", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Regeln der Stadt Musterstadt: sachlich bleiben. {{ nicht_auswerten }}");
-    expect(html).toContain('name="v" value="3"');
+    expect(html).toContain('name="v" value="1"');
 
     await expect(recordConsentOnHomeserver(url, "not-the-form-secret", user.user_id, RULES.version)).rejects.toThrow(/HTTP 403/);
     expect((await createRoom()).status).toBe(403);
@@ -99,4 +102,31 @@ describe("consent tracking for Element-only staff (own Synapse)", () => {
     const allowed = await createRoom();
     expect(allowed.status).toBe(200);
   });
+
+  it("a staff acceptance in the portal is recorded, audited and counts on the homeserver", async () => {
+    const testDb: TestDb = await createTestDb();
+    try {
+      const { db } = testDb;
+      const user = await registerUser({ homeserverUrl: url, sharedSecret, username: `staff-${randomBytes(4).toString("hex")}`, password: randomBytes(12).toString("base64url"), admin: false });
+      const [person] = await db.insert(people).values({ subject: randomBytes(8).toString("hex"), displayName: "Bernd Bauer", matrixUserId: user.user_id }).returning();
+      const pending = await rulesToAccept(db, person!.id);
+      expect(pending?.version).toBe(RULES.version);
+
+      const deps = { db, homeserver: { homeserverUrl: url, formSecret }, log: createLogger("test", "silent") };
+      await expect(acceptRulesAsStaff(deps, person!, user.user_id, RULES.version + 1)).rejects.toMatchObject({ code: "rules-outdated" });
+      await acceptRulesAsStaff(deps, person!, user.user_id, RULES.version);
+      await acceptRulesAsStaff(deps, person!, user.user_id, RULES.version);
+      expect(await rulesToAccept(db, person!.id)).toBeNull();
+      expect((await db.select().from(auditLog)).filter((e) => e.action === "rules.accepted")).toHaveLength(1);
+
+      const res = await fetch(`${url}/_matrix/client/v3/createRoom`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${user.access_token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ preset: "private_chat" }),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await testDb.close();
+    }
+  }, 120_000);
 });

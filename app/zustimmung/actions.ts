@@ -1,0 +1,29 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { currentSession } from "@/lib/auth/current-session";
+import { isAppError } from "@/lib/errors";
+import { acceptRulesAsStaff, homeserverConsentFrom } from "@/lib/policy/staff-consent";
+import { portalRuntime } from "@/lib/portal/runtime";
+import { isSameOriginRequest } from "@/lib/security/same-origin";
+
+const input = z.object({ version: z.coerce.number().int().min(1) });
+
+/** "Ich stimme zu": records the acceptance and tells the homeserver; then on to the dashboard. */
+export async function acceptRulesAction(form: FormData): Promise<void> {
+  const { config, db, log } = portalRuntime();
+  if (!isSameOriginRequest(await headers(), config.portal.url)) redirect("/zustimmung?fehler=herkunft");
+  const signedIn = await currentSession();
+  if (!signedIn) redirect("/");
+  const parsed = input.safeParse({ version: form.get("version") });
+  if (!parsed.success) redirect("/zustimmung?fehler=eingabe");
+  try {
+    await acceptRulesAsStaff({ db, homeserver: homeserverConsentFrom(config), log }, signedIn.person, signedIn.matrixUserId, parsed.data.version);
+  } catch (err) {
+    if (isAppError(err) && err.code === "rules-outdated") redirect("/zustimmung?fehler=neue-fassung");
+    throw err;
+  }
+  redirect("/");
+}
