@@ -16,6 +16,7 @@ import { removeDueGuests } from "../../lib/guests/guest-removal";
 import { findGuestSession } from "../../lib/guests/guest-sessions";
 import { addStaff, createMeeting, guestDepsFor, testClock, type StaffMember } from "../../lib/guests/testing/guest-fixture";
 import { createGuestInputFor, redeemFor, secretOf } from "../../lib/guests/testing/guest-inputs";
+import { DEFAULT_RETENTION_POLICY, saveRetentionPolicy } from "../../lib/lifecycle/retention-policy";
 import { keepRoomPermanently, postponeDeletionOnce } from "../../lib/lifecycle/room-retention-actions";
 import { startRestartableHomeserver, type RestartableHomeserver } from "../../lib/lifecycle/testing/restartable-homeserver";
 import { botUserId } from "../../lib/matrix/appservice-registration";
@@ -282,5 +283,15 @@ describe("room lifecycle and retention (real Synapse, injected clock)", () => {
     expect(row!.displayName).toBe("–");
     expect(await auditCount(guestId, "lifecycle.guest_deactivated")).toBe(1);
     expect(await runCleanupOnce(deps())).toMatchObject({ guestsErased: 0 });
+  });
+
+  it("carries the policy's message retention into every managed room as m.room.retention", async () => {
+    const room = await meeting("Nachrichtenfrist");
+    const saved = await saveRetentionPolicy(db, { ...DEFAULT_RETENTION_POLICY, messageRetentionDays: 90 }, null);
+    expect(saved.ok).toBe(true);
+    clock.set(new Date("2030-03-02T00:00:00Z"));
+    await runCleanupOnce(deps());
+    const state = await cs(colleague.matrix.access_token, "GET", `/_matrix/client/v3/rooms/${enc(room.matrixRoomId)}/state/m.room.retention/`);
+    expect(state).toEqual({ status: 200, body: { max_lifetime: 90 * DAY } });
   });
 });
