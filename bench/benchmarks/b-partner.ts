@@ -26,7 +26,7 @@ const CONCURRENCY = 8;
  * change row → affected rooms → read state → write ACL, audited), against
  * the bare `PUT state/m.room.server_acl` for the same rooms at the same
  * concurrency. Interleaved; the partner alternates between approved and
- * suspended, the raw side between the same two ACLs, so every step is a change.
+ * suspended, the raw side between two other ACLs, so every step is a change.
  */
 async function run(ctx: BenchContext, opts: BenchOptions): Promise<MeasuredRow[]> {
   const roomCount = opts.smoke ? 5 : 200;
@@ -94,7 +94,8 @@ async function run(ctx: BenchContext, opts: BenchOptions): Promise<MeasuredRow[]
     if (result.rooms.length !== roomCount) errors++;
   };
   const raw = async () => {
-    const content = desiredServerAcl(hs.serverName, rawOpen ? [] : [partnerHost]);
+    // Never one of the two ACLs the service writes, so each side's every step is a real change.
+    const content = desiredServerAcl(hs.serverName, [rawOpen ? `raw-a-${partnerHost}` : `raw-b-${partnerHost}`]);
     rawOpen = !rawOpen;
     const started = performance.now();
     const load = await runLoad(roomCount, CONCURRENCY, async (i) => {
