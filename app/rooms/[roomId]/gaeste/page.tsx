@@ -3,7 +3,8 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { listGuestLinks, type GuestLinkListing } from "@/lib/guests/guest-links";
-import { DEFAULT_LINK_DAYS, LINK_STATUS_LABEL, MEETING_GRACE_HOURS } from "@/lib/guests/link-policy";
+import { LINK_STATUS_LABEL } from "@/lib/guests/link-policy";
+import { currentPolicy } from "@/lib/policy/policy-store";
 import { guestDisplayName } from "@/lib/guests/guest-names";
 import { portalGuests } from "@/lib/guests/portal-guests";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
@@ -45,9 +46,11 @@ export default async function GuestLinksPage({ params }: { params: Promise<{ roo
     throw err;
   }
   const path = `/rooms/${encodeURIComponent(roomId)}`;
+  // The guest limits of the usage policy in force (/admin/richtlinie).
+  const { guests: limits } = (await currentPolicy(deps.db)).policy;
   const expiryHint = room.endsAt
-    ? `Leer lassen: bis ${MEETING_GRACE_HOURS} Stunden nach Ende der Besprechung (${formatCityTime(room.endsAt)}).`
-    : `Leer lassen: ${DEFAULT_LINK_DAYS} Tage.`;
+    ? `Leer lassen: bis ${limits.meetingGraceHours} Stunden nach Ende der Besprechung (${formatCityTime(room.endsAt)}).`
+    : `Leer lassen: ${limits.defaultLinkDays} Tage.`;
   const revoke = revokeGuestLinkAction.bind(null, roomId);
   const decide = decideGuestAction.bind(null, roomId);
 
