@@ -3,13 +3,21 @@ import { cityLocalToDate } from "../time/berlin-time";
 
 const MAX_AT_ONCE = 200;
 const matrixUserId = z.string().regex(/^@[^:\s]+:[^\s]+$/, "Ungültige Chat-Kennung");
+/** Login names or e-mail addresses of people who never signed in: invited at their first sign-in, as at creation. */
+const login = z.string().trim().toLowerCase().regex(/^[a-z0-9._%+@-]{2,254}$/, "Ungültiger Anmeldename oder ungültige E-Mail-Adresse");
 
 /** What the organiser can change on the edit page; validated at the edge, checked again against the homeserver. */
 export const meetingChangeInput = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("add"),
-    participantIds: z.array(z.uuid("Unbekannte Person")).min(1, "Bitte wählen Sie mindestens eine Person.").max(MAX_AT_ONCE),
-  }),
+  z
+    .object({
+      kind: z.literal("add"),
+      participantIds: z.array(z.uuid("Unbekannte Person")).max(MAX_AT_ONCE).default([]),
+      inviteLogins: z.array(login).max(MAX_AT_ONCE).default([]),
+    })
+    .refine((v) => v.participantIds.length + v.inviteLogins.length > 0, {
+      path: ["participantIds"],
+      message: "Bitte wählen Sie mindestens eine Person.",
+    }),
   z.object({
     kind: z.literal("remove"),
     userIds: z.array(matrixUserId).min(1, "Bitte wählen Sie mindestens eine Person.").max(MAX_AT_ONCE),
@@ -24,7 +32,9 @@ export const meetingChangeInput = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("cancel") }),
 ]);
-export type MeetingChangeInput = z.infer<typeof meetingChangeInput>;
+export type MeetingChange = z.infer<typeof meetingChangeInput>;
+/** What callers hand in (defaults not yet applied); requestMeetingChange validates it again. */
+export type MeetingChangeInput = z.input<typeof meetingChangeInput>;
 
 /** Berlin wall-clock strings → instants, with the same messages as room creation. */
 export function meetingTimes(

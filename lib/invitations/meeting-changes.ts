@@ -8,7 +8,8 @@ import type { ServiceClient } from "../matrix/service-client";
 import { readRoomAccess, type RoomAccess } from "../rooms/room-access";
 import { findRoomByMatrixId } from "../rooms/room-list";
 import { MEETING_EVENT_TYPE } from "../rooms/room-state";
-import { meetingTimes, type MeetingChangeInput } from "./meeting-change-input";
+import { fieldErrors } from "../rooms/create-room-input";
+import { meetingChangeInput, meetingTimes, type MeetingChange, type MeetingChangeInput } from "./meeting-change-input";
 
 /**
  * Later changes to a managed room by its organiser or room admins. The
@@ -73,8 +74,8 @@ interface PlannedJob {
   pendingLogins?: string[];
 }
 
-async function planAdd(db: Db, ctx: MeetingEditContext, actor: Actor, participantIds: string[]): Promise<PlannedJob> {
-  const found = await db.select().from(people).where(inArray(people.id, participantIds));
+async function planAdd(db: Db, ctx: MeetingEditContext, actor: Actor, participantIds: string[], inviteLogins: string[]): Promise<PlannedJob> {
+  const found = participantIds.length ? await db.select().from(people).where(inArray(people.id, participantIds)) : [];
   if (found.length !== new Set(participantIds).size || found.some((p) => p.disabledAt)) {
     throw new AppError("unknown-participant", "invalid", "Unbekannte Teilnehmende.", {
       participantIds: "Mindestens eine ausgewählte Person ist nicht (mehr) bekannt.",
@@ -86,7 +87,10 @@ async function planAdd(db: Db, ctx: MeetingEditContext, actor: Actor, participan
     .filter((id): id is string => Boolean(id))
     .filter((id) => !["join", "invite"].includes(membershipIn(ctx.access, id) ?? ""));
   // People who never signed in are invited at their first sign-in, as at creation.
-  const pendingLogins = others.filter((p) => !p.matrixUserId && p.username).map((p) => p.username!.toLowerCase());
+  const pendingLogins = [
+    ...others.filter((p) => !p.matrixUserId && p.username).map((p) => p.username!.toLowerCase()),
+    ...inviteLogins,
+  ];
   if (userIds.length === 0 && pendingLogins.length === 0) {
     throw new AppError("nothing-to-do", "invalid", "Die ausgewählten Personen sind bereits eingeladen.", {
       participantIds: "Bereits eingeladen oder im Raum.",
@@ -110,7 +114,7 @@ function planRemove(ctx: MeetingEditContext, actor: Actor, userIds: string[]): P
   return { payload: { userIds } };
 }
 
-function planDetails(ctx: MeetingEditContext, input: Extract<MeetingChangeInput, { kind: "details" }>): PlannedJob {
+function planDetails(ctx: MeetingEditContext, input: Extract<MeetingChange, { kind: "details" }>): PlannedJob {
   const { room } = ctx;
   let startsAt = room.startsAt;
   let endsAt = room.endsAt;
@@ -141,8 +145,11 @@ export async function requestMeetingChange(
   deps: MeetingChangeDeps,
   actor: Actor,
   matrixRoomId: string,
-  input: MeetingChangeInput,
+  raw: MeetingChangeInput,
 ): Promise<InvitationJob> {
+  const parsed = meetingChangeInput.safeParse(raw);
+  if (!parsed.success) throw new AppError("invalid-change", "invalid", "Bitte prüfen Sie die markierten Felder.", fieldErrors(parsed.error));
+  const input = parsed.data;
   const ctx = await loadMeetingForEdit(deps, actor, matrixRoomId);
   if (ctx.calendar.cancelledAt) throw new AppError("meeting-cancelled", "conflict", "Diese Besprechung ist abgesagt und kann nicht mehr geändert werden.");
   if (input.kind === "cancel" && ctx.room.kind !== "meeting") {
@@ -150,7 +157,7 @@ export async function requestMeetingChange(
   }
   const plan =
     input.kind === "add"
-      ? await planAdd(deps.db, ctx, actor, input.participantIds)
+      ? await planAdd(deps.db, ctx, actor, input.participantIds, input.inviteLogins)
       : input.kind === "remove"
         ? planRemove(ctx, actor, input.userIds)
         : input.kind === "details"

@@ -20,13 +20,13 @@ export interface ChangeFormState {
 }
 
 const DONE: Record<string, string> = {
-  add: "Die Einladungen werden verschickt.",
+  add: "Die Einladungen werden verschickt. Wer sich noch nie angemeldet hat, wird bei der ersten Anmeldung eingeladen.",
   remove: "Die Personen werden ausgeladen.",
   details: "Die Änderung wird übernommen und im Raum angekündigt.",
   cancel: "Die Besprechung ist abgesagt. Die Teilnehmenden werden benachrichtigt.",
 };
 
-/** Login names or e-mail addresses → people the directory knows; unknown ones are named back. */
+/** Login names or e-mail addresses → people the directory knows; the others are invited at their first sign-in. */
 async function participantIdsFor(raw: string): Promise<{ ids: string[]; unknown: string[] }> {
   const logins = [...new Set(raw.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))].slice(0, 200);
   if (logins.length === 0) return { ids: [], unknown: [] };
@@ -52,8 +52,7 @@ export async function changeMeetingAction(roomId: string, _prev: ChangeFormState
   let candidate: unknown;
   if (kind === "add") {
     const { ids, unknown } = await participantIdsFor(String(form.get("logins") ?? ""));
-    if (unknown.length > 0) return { message: "Bitte prüfen Sie die markierten Felder.", fieldErrors: { participantIds: `Unbekannt: ${unknown.join(", ")}` } };
-    candidate = { kind, participantIds: ids };
+    candidate = { kind, participantIds: ids, inviteLogins: unknown };
   } else if (kind === "remove") {
     candidate = { kind, userIds: form.getAll("userIds").map(String) };
   } else if (kind === "details") {
