@@ -16,7 +16,11 @@ import { removeDueGuests } from "../../lib/guests/guest-removal";
 import { findGuestSession } from "../../lib/guests/guest-sessions";
 import { addStaff, createMeeting, guestDepsFor, testClock, type StaffMember } from "../../lib/guests/testing/guest-fixture";
 import { createGuestInputFor, redeemFor, secretOf } from "../../lib/guests/testing/guest-inputs";
-import { DEFAULT_RETENTION_POLICY, saveRetentionPolicy } from "../../lib/lifecycle/retention-policy";
+import type { LifecycleHomeserver } from "../../lib/lifecycle/lifecycle-homeserver";
+import { retryFailedJob } from "../../lib/lifecycle/lifecycle-jobs";
+import { currentRetentionPolicy, DEFAULT_RETENTION_POLICY, saveRetentionPolicy } from "../../lib/lifecycle/retention-policy";
+import { dryRunCsv, dryRunReport } from "../../lib/lifecycle/room-plan";
+import { MatrixApiError } from "../../lib/matrix/client-api";
 import { keepRoomPermanently, postponeDeletionOnce } from "../../lib/lifecycle/room-retention-actions";
 import { startRestartableHomeserver, type RestartableHomeserver } from "../../lib/lifecycle/testing/restartable-homeserver";
 import { botUserId } from "../../lib/matrix/appservice-registration";
@@ -293,5 +297,44 @@ describe("room lifecycle and retention (real Synapse, injected clock)", () => {
     await runCleanupOnce(deps());
     const state = await cs(colleague.matrix.access_token, "GET", `/_matrix/client/v3/rooms/${enc(room.matrixRoomId)}/state/m.room.retention/`);
     expect(state).toEqual({ status: 200, body: { max_lifetime: 90 * DAY } });
+  });
+
+  it("lists what would be deleted (page and CSV) without changing anything; an admin-API refusal flags one room and the others go on", async () => {
+    const refused = await meeting("Verweigert");
+    const fine = await meeting("Normal");
+    // Announced on time, so the date is the policy's (the test clock runs a minute past each day).
+    afterEnd(23);
+    await runCleanupOnce(deps());
+    const policy = await currentRetentionPolicy(db);
+    const report = await dryRunReport(db, policy, clock.now(), 60, async () => null);
+    const row = report.find((r) => r.matrixRoomId === refused.matrixRoomId);
+    expect(row).toMatchObject({ name: "Verweigert", kind: "meeting", state: "announced", basis: "meeting_end", periodDays: 30 });
+    expect(row!.plannedAt!.toISOString()).toBe("2030-03-31T10:01:00.000Z");
+    expect(report.find((r) => r.name === "Haushalt 2031")).toMatchObject({ state: "kept", keepReason: "Haushaltsakte, 10 Jahre" });
+    const csv = dryRunCsv(report, policy);
+    expect(csv.split("\r\n")[0]).toBe("raum,matrix_raum_id,art,status,loeschung_geplant,ankuendigung,grund,bezugszeitpunkt,frist_tage,verschoben,behalten_grund,richtlinie_version");
+    expect(csv).toContain(`Verweigert,${refused.matrixRoomId},meeting,announced,2030-03-31T10:01:00.000Z`);
+    expect((await adminRoom(refused.matrixRoomId)).status).toBe(200);
+
+    afterEnd(30);
+    const base = deps();
+    const refusing: LifecycleHomeserver = {
+      ...base.hs,
+      requestRoomDeletion: (roomId) =>
+        roomId === refused.matrixRoomId ? Promise.reject(new MatrixApiError(403, "M_FORBIDDEN", "refused")) : base.hs.requestRoomDeletion(roomId),
+    };
+    const result = await runCleanupOnce({ ...base, hs: refusing });
+    expect(result.failed).toBe(1);
+    expect((await adminRoom(fine.matrixRoomId)).status).toBe(404);
+    expect((await adminRoom(refused.matrixRoomId)).status).toBe(200);
+    const [job] = await db.select().from(lifecycleJobs).where(eq(lifecycleJobs.target, refused.matrixRoomId));
+    expect(job).toMatchObject({ state: "failed", lastError: "403 M_FORBIDDEN" });
+    expect(await auditCount(refused.matrixRoomId, "lifecycle.room_delete_failed")).toBe(1);
+    // Flagged jobs wait for an admin: later passes leave them alone.
+    await runCleanupOnce(deps());
+    expect((await adminRoom(refused.matrixRoomId)).status).toBe(200);
+    expect(await retryFailedJob(db, job!.id, clock.now())).toBe(true);
+    expect(await runCleanupOnce(deps())).toMatchObject({ roomsDeleted: 1, failed: 0 });
+    expect((await adminRoom(refused.matrixRoomId)).status).toBe(404);
   });
 });
