@@ -135,8 +135,11 @@ async function newMeeting(setup: Setup): Promise<string> {
   return room.matrixRoomId!;
 }
 
+/** A 429 is counted apart; other failures keep their cause (a database error's own message sits in `cause`). */
 const asOutcome = (err: unknown): Outcome =>
-  err instanceof MatrixApiError && err.status === 429 ? { error: "429" } : { error: (err as Error).message };
+  err instanceof MatrixApiError && err.status === 429
+    ? { error: "429" }
+    : { error: `${(err as Error).message.slice(0, 80)}${(err as Error).cause ? ` (${String((err as Error).cause)})` : ""}` };
 
 /** A: one invite link for `count` uses; each guest redeems it as the landing page does (rules accepted, name given). */
 async function admitThroughLink(setup: Setup, count: number): Promise<Admission> {

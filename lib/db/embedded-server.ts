@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { serveOverWire, type WireServer } from "./pglite-wire-server";
 
 export interface EmbeddedDb {
   url: string;
@@ -9,16 +9,17 @@ export interface EmbeddedDb {
 }
 
 /**
- * PGlite lives inside one process with one connection; the socket server
- * multiplexes the portal's and the bots' connections onto it so both
- * processes share one file-backed database through the ordinary pg driver.
+ * PGlite lives inside one process with one session; the wire server
+ * (./pglite-wire-server) shares it with the portal's and the bots'
+ * connections, so both processes use one file-backed database through the
+ * ordinary pg driver.
  */
 export async function startEmbeddedDb(opts: { dir: string; port: number }): Promise<EmbeddedDb> {
   fs.mkdirSync(path.dirname(opts.dir), { recursive: true });
   const db = await PGlite.create(opts.dir);
-  const server = new PGLiteSocketServer({ db, port: opts.port, host: "127.0.0.1", maxConnections: 32 });
+  let server: WireServer;
   try {
-    await server.start();
+    server = await serveOverWire(db, { host: "127.0.0.1", port: opts.port });
   } catch (err) {
     await db.close();
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -29,7 +30,7 @@ export async function startEmbeddedDb(opts: { dir: string; port: number }): Prom
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
