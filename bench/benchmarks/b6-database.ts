@@ -116,7 +116,7 @@ export const b6Database: Benchmark = {
   name: "PGlite vs PostgreSQL on the portal's hot queries",
   target: TARGET,
   description:
-    "A = PGlite behind pglite-socket in its own process (as `npm start` runs it), B = a throwaway PostgreSQL " +
+    "A = PGlite behind its wire server in its own process (as `npm start` runs it), B = a throwaway PostgreSQL " +
     "(Debian package, fsync off like PGlite, which never calls fsync). Same migrations, same seeded people and " +
     "sessions (500) and rooms (2,000, six people each), same drizzle queries through pg pools of the portal's " +
     "size (10). Concurrency 1 and 20; per repetition the p95 of a batch on each side, 20 interleaved " +

@@ -11,7 +11,7 @@ export interface BenchDatabase {
   pid?: number;
 }
 
-/** PGlite behind pglite-socket in a child process (as the stack's orchestrator runs it). */
+/** PGlite behind the wire server (lib/db/pglite-wire-server.ts) in a child process (as the stack's orchestrator runs it). */
 export function sharedPglite(ctx: BenchContext): Promise<BenchDatabase> {
   return ctx.shared("pglite", async () => {
     const dir = path.join(ctx.tmpDir("stadtfunk-bench-pglite-"), "db");
@@ -38,7 +38,7 @@ export function sharedPglite(ctx: BenchContext): Promise<BenchDatabase> {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    ctx.log(`PGlite (pglite-socket, own process) at 127.0.0.1:${port}`);
+    ctx.log(`PGlite (wire server, own process) at 127.0.0.1:${port}`);
     return {
       value: { url, label: "PGlite", pid: child.pid },
       stop: async () => {

@@ -1,6 +1,6 @@
 /**
  * The embedded database exactly as `npm start` runs it (PGlite behind the
- * pglite-socket server), in a process of its own, as in the stack where it
+ * wire server of lib/db/pglite-wire-server.ts), in a process of its own, as in the stack where it
  * lives in the orchestrator and the portal reaches it over TCP.
  * Usage: tsx bench/core/pglite-server.ts <dir> <port>; prints "ready <url>".
  */

@@ -7,7 +7,7 @@ import type { BenchContext } from "./types";
 export interface BenchStack {
   portalUrl: string;
   homeserverUrl: string;
-  /** The stack's embedded database (PGlite behind pglite-socket), reachable like the portal reaches it. */
+  /** The stack's embedded database (PGlite behind its wire server), reachable like the portal reaches it. */
   databaseUrl: string;
   /** The demo secrets `npm start` generated into the data dir (AUTH_SECRET, MATRIX_ADMIN_TOKEN, ...). */
   secrets: Record<string, string>;
