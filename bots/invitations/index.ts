@@ -47,11 +47,14 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
 
   let running: Promise<void> | null = null;
   let again = false;
-  async function pass(): Promise<void> {
-    await runDueInvitationJobs(jobs, { concurrency: deps.concurrency });
-    if (!deps.mail) return;
-    await queueCreationMails({ db: deps.jobs.db, site: deps.jobs.site, logger }, new Date(now()));
-    await deliverDueMails({ db: deps.jobs.db, logger, ...deps.mail });
+  /** Whether the last pass found work: then the next one follows at once, so a burst drains without polling pauses. */
+  let wasBusy = false;
+  async function pass(): Promise<number> {
+    let done = await runDueInvitationJobs(jobs, { concurrency: deps.concurrency });
+    if (!deps.mail) return done;
+    done += await queueCreationMails({ db: deps.jobs.db, site: deps.jobs.site, logger }, new Date(now()));
+    done += await deliverDueMails({ db: deps.jobs.db, logger, ...deps.mail });
+    return done;
   }
   function runNow(): Promise<void> {
     if (running) {
@@ -61,7 +64,7 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
     running = (async () => {
       do {
         again = false;
-        await pass().catch((err: unknown) => logger.error({ err }, "invitation pass failed"));
+        wasBusy = (await pass().catch((err: unknown) => logger.error({ err }, "invitation pass failed"))) ? true : false;
       } while (again);
     })().finally(() => {
       running = null;
@@ -74,7 +77,7 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
   const tick = () => {
     if (isStopped) return;
     void runNow().finally(() => {
-      if (!isStopped) timer = setTimeout(tick, deps.pollMs ?? DEFAULT_INVITATION_POLL_MS);
+      if (!isStopped) timer = setTimeout(tick, wasBusy ? 0 : (deps.pollMs ?? DEFAULT_INVITATION_POLL_MS));
     });
   };
   tick();
