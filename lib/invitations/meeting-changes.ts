@@ -3,7 +3,7 @@ import { pendingInvitations, people, rooms, type Person, type Room } from "../..
 import { invitationJobs, meetingCalendars, type InvitationJob, type InvitationJobPayload } from "../../drizzle/tables/invitations";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { levelValue } from "../matrix/power-levels";
+import { levelValue, powerLevelOf, roomPowerState } from "../matrix/power-levels";
 import type { ServiceClient } from "../matrix/service-client";
 import { readRoomAccess, type RoomAccess } from "../rooms/room-access";
 import { findRoomByMatrixId } from "../rooms/room-list";
@@ -105,6 +105,12 @@ function planRemove(ctx: MeetingEditContext, actor: Actor, userIds: string[]): P
     if (userId === actor.matrixUserId || userId === organiser) {
       throw new AppError("cannot-remove", "invalid", "Die Organisatorin oder der Organisator und Sie selbst können nicht ausgeladen werden.", {
         userIds: "Diese Person kann nicht ausgeladen werden.",
+      });
+    }
+    // The bot kicks as the room's creator; it must not let an admin remove someone the homeserver would not let them kick.
+    if (powerLevelOf(roomPowerState(ctx.access.state), userId) >= ctx.access.powerLevel) {
+      throw new AppError("cannot-remove", "forbidden", "Personen mit gleichen oder höheren Rechten können Sie nicht ausladen.", {
+        userIds: "Diese Person hat gleiche oder höhere Rechte.",
       });
     }
     if (!["join", "invite"].includes(membershipIn(ctx.access, userId) ?? "")) {
