@@ -6,6 +6,7 @@ import type { ManagedRooms } from "../shared/managed-rooms";
 import type { Schedule } from "../shared/work-queue";
 import { queueCreationMails } from "./creation-mails";
 import { handleDecline, isOwnLeave, type DeclineDeps } from "./declines";
+import { INVITATION_JOURNAL_RETENTION_MS, pruneInvitationJournal } from "./journal";
 import { runDueInvitationJobs, type JobDeps } from "./process-job";
 
 export interface InvitationsBotDeps {
@@ -32,6 +33,7 @@ export interface InvitationsBot {
 }
 
 export const DEFAULT_INVITATION_POLL_MS = 250;
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * The invitations bot: carries out the organisers' changes from the portal
@@ -49,7 +51,13 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
   let again = false;
   /** Whether the last pass found work: then the next one follows at once, so a burst drains without polling pauses. */
   let wasBusy = false;
+  let prunedAt = 0;
   async function pass(): Promise<number> {
+    if (now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = now();
+      const pruned = await pruneInvitationJournal(deps.jobs.db, new Date(now() - INVITATION_JOURNAL_RETENTION_MS));
+      logger.debug(pruned, "invitation journal pruned");
+    }
     let done = await runDueInvitationJobs(jobs, { concurrency: deps.concurrency });
     if (!deps.mail) return done;
     done += await queueCreationMails({ db: deps.jobs.db, site: deps.jobs.site, logger }, new Date(now()));
