@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lte, notExists, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, notExists, sql } from "drizzle-orm";
 import { auditLog, guestLinks, guests, rooms } from "../../drizzle/schema";
 import { lifecycleJobs, roomRetention, type LifecycleJob } from "../../drizzle/tables/lifecycle";
 import type { Db } from "../../lib/db/client";
@@ -287,8 +287,7 @@ async function deleteRoomJob(deps: CleanupDeps, job: LifecycleJob, report: Clean
     await sleep(deps.pollIntervalMs);
   }
   await deps.afterStep?.("deleted_on_homeserver", { ...job, deleteId, state: "delete_requested" });
-  await finishRoomDeletion(deps, job, row.room, deleteId!);
-  report.roomsDeleted++;
+  if (await finishRoomDeletion(deps, job, row.room, deleteId!)) report.roomsDeleted++;
 }
 
 async function requestDeletion(deps: CleanupDeps, roomId: string): Promise<string> {
@@ -305,15 +304,16 @@ async function requestDeletion(deps: CleanupDeps, roomId: string): Promise<strin
 }
 
 /** In one transaction: job done (only while holding it), audit entry, guests queued for erasure, portal row gone. */
-async function finishRoomDeletion(deps: CleanupDeps, job: LifecycleJob, room: typeof rooms.$inferSelect, deleteId: string): Promise<void> {
+async function finishRoomDeletion(deps: CleanupDeps, job: LifecycleJob, room: typeof rooms.$inferSelect, deleteId: string): Promise<boolean> {
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const held = await tx
       .update(lifecycleJobs)
       .set({ state: "done", deleteId, completedAt: now, lockedBy: null, leaseUntil: null, updatedAt: now })
       .where(and(eq(lifecycleJobs.id, job.id), eq(lifecycleJobs.lockedBy, deps.workerId), inArray(lifecycleJobs.state, ["pending", "delete_requested"])))
       .returning({ id: lifecycleJobs.id });
-    if (held.length !== 1) return;
+    // Another worker took the job over (our lease ran out): it finishes, we record nothing.
+    if (held.length !== 1) return false;
     const roomGuests = await tx
       .select({ matrixUserId: guests.matrixUserId })
       .from(guests)
@@ -342,6 +342,7 @@ async function finishRoomDeletion(deps: CleanupDeps, job: LifecycleJob, room: ty
       },
     });
     await tx.delete(rooms).where(eq(rooms.id, room.id));
+    return true;
   });
 }
 
@@ -353,18 +354,18 @@ async function eraseGuestJob(deps: CleanupDeps, job: LifecycleJob, report: Clean
     if (!(err instanceof MatrixApiError && err.status === 404)) throw err;
   }
   const now = deps.now();
-  await deps.db.transaction(async (tx) => {
+  const erased = await deps.db.transaction(async (tx) => {
     const held = await tx
       .update(lifecycleJobs)
       .set({ state: "done", completedAt: now, lockedBy: null, leaseUntil: null, updatedAt: now })
       .where(and(eq(lifecycleJobs.id, job.id), eq(lifecycleJobs.lockedBy, deps.workerId), eq(lifecycleJobs.state, "pending")))
       .returning({ id: lifecycleJobs.id });
-    if (held.length !== 1) return;
+    if (held.length !== 1) return false;
     // The portal keeps no name either: the row stays only as the record of an acceptance.
     await tx
       .update(guests)
       .set({ displayName: "–", matrixAccessTokenEnc: null, removedAt: sql`coalesce(${guests.removedAt}, ${now})` })
-      .where(and(eq(guests.matrixUserId, job.target), isNotNull(guests.id)));
+      .where(eq(guests.matrixUserId, job.target));
     await tx.insert(auditLog).values({
       at: now,
       actor: ACTOR,
@@ -372,6 +373,7 @@ async function eraseGuestJob(deps: CleanupDeps, job: LifecycleJob, report: Clean
       subject: job.target,
       details: { kind: "guest", reason: job.reason, policyVersion: job.policyVersion, erase: true, actor: deps.bot.userId },
     });
+    return true;
   });
-  report.guestsErased++;
+  if (erased) report.guestsErased++;
 }
