@@ -57,3 +57,36 @@ describe("guest limits from the policy", () => {
     expect(expiryProblem(new Date("2026-03-06T09:00:00Z"), now)).toBeNull();
   });
 });
+
+describe("room creation with the policy's levels", () => {
+  it("leaves the default body byte for byte as it was, and carries changed levels", async () => {
+    const { buildCreateRoomBody } = await import("../rooms/room-state");
+    const { withPolicyLevels } = await import("./room-naming");
+    const { createTestDb } = await import("../db/testing/test-db");
+    const { usagePolicyVersions } = await import("../../drizzle/tables/policy");
+    const { db, close } = await createTestDb();
+    try {
+      const body = buildCreateRoomBody({
+        kind: "team",
+        name: "Bauausschuss",
+        topic: "",
+        startsAt: null,
+        endsAt: null,
+        organiserUserId: "@olga:stadt.test",
+        inviteUserIds: ["@olga:stadt.test"],
+        serverName: "stadt.test",
+        jitsi: { domain: "meet.stadt.test", authMode: "none" },
+        conferenceId: "c",
+        widgetId: "w",
+      });
+      expect(JSON.stringify(await withPolicyLevels(db, body))).toBe(JSON.stringify(body));
+      await db.insert(usagePolicyVersions).values({ version: 1, policy: { ...DEFAULT_POLICY, powerLevels: { ...DEFAULT_POLICY.powerLevels, invite: 100, widgets: 75 } } });
+      const { forgetCachedPolicy } = await import("./policy-store");
+      forgetCachedPolicy(db);
+      const levels = (await withPolicyLevels(db, body)).power_level_content_override as Record<string, unknown>;
+      expect(levels).toMatchObject({ invite: 100, users: { "@olga:stadt.test": 100 }, events: { "im.vector.modular.widgets": 75, "m.room.power_levels": 100 } });
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});

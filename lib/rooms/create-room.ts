@@ -12,7 +12,7 @@ import type { CreateRoomInput } from "./create-room-input";
 import { buildCreateRoomBody, widgetAfterCreation, type RoomPlan } from "./room-state";
 import type { DirectorySpaceDeps } from "./directory-spaces";
 import { resolveJoinRule } from "./open-rooms";
-import { assertRoomNameAllowed } from "../policy/room-naming";
+import { assertRoomNameAllowed, withPolicyLevels } from "../policy/room-naming";
 
 export interface CreateRoomDeps {
   db: Db;
@@ -128,7 +128,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
 
   let roomId: string | undefined;
   try {
-    roomId = await service.createRoom(buildCreateRoomBody(plan));
+    roomId = await service.createRoom(await withPolicyLevels(db, buildCreateRoomBody(plan)));
     let finalConferenceId = conferenceId;
     if (config.jitsi.authMode === "matrix") {
       finalConferenceId = conferenceIdForRoom(roomId);
