@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
@@ -31,6 +32,8 @@ export async function savePolicyAction(_prev: SavePolicyState, form: FormData): 
   const values = Object.fromEntries([...form.entries()].filter(([k, v]) => !k.startsWith("$") && typeof v === "string")) as Record<string, string>;
   try {
     const saved = await savePolicyByAdmin(db, signedIn.person.id, policyInputFromForm(get));
+    // The page shows the version in force; render it again with the saved values.
+    revalidatePath("/admin/richtlinie");
     return { saved: saved.version };
   } catch (err) {
     if (isAppError(err)) {
