@@ -1,4 +1,4 @@
-import { asc, eq, inArray, isNull } from "drizzle-orm";
+import { asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { people, rooms, type Person, type Room } from "../../drizzle/schema";
 import { invitationJobs, type InvitationJob } from "../../drizzle/tables/invitations";
 import type { Db } from "../../lib/db/client";
@@ -66,6 +66,31 @@ async function peopleByMatrixId(db: Db, userIds: string[]): Promise<Person[]> {
   return db.select().from(people).where(inArray(people.matrixUserId, userIds));
 }
 
+/**
+ * The dashboard lists rooms by `invited_user_ids`: people added later see the
+ * room there too, removed people no longer do. One statement each, so a
+ * concurrent first-sign-in delivery (which appends too) is not overwritten.
+ */
+async function listInvited(db: Db, roomRowId: string, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .update(rooms)
+    .set({
+      invitedUserIds: sql`${rooms.invitedUserIds} || (select coalesce(jsonb_agg(u), '[]'::jsonb) from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb) as u where not ${rooms.invitedUserIds} ? u)`,
+    })
+    .where(eq(rooms.id, roomRowId));
+}
+
+async function unlistInvited(db: Db, roomRowId: string, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db
+    .update(rooms)
+    .set({
+      invitedUserIds: sql`${rooms.invitedUserIds} - (select coalesce(array_agg(u), '{}'::text[]) from jsonb_array_elements_text(${JSON.stringify(userIds)}::jsonb) as u)`,
+    })
+    .where(eq(rooms.id, roomRowId));
+}
+
 const nameOf = (found: Person[], userId: string) => found.find((p) => p.matrixUserId === userId)?.displayName ?? userId;
 
 /**
@@ -101,6 +126,7 @@ export async function processInvitationJob(deps: JobDeps, job: InvitationJob): P
           (await forOnePerson(deps.logger, "invite", { jobId: job.id, userId }, () => deps.client.invite(roomId, userId)));
         if (isDone) userIds.push(userId);
       }
+      await listInvited(deps.db, room.id, userIds);
       const found = await peopleByMatrixId(deps.db, userIds);
       notice = addedNotice(userIds.map((u) => nameOf(found, u)));
       [mailKind, mailTo] = ["invited", userIds];
@@ -113,6 +139,7 @@ export async function processInvitationJob(deps: JobDeps, job: InvitationJob): P
         if (!ACTIVE.has(membershipOf(state, userId) ?? "")) continue;
         await forOnePerson(deps.logger, "kick", { jobId: job.id, userId }, () => deps.actions.kick(roomId, userId, "Von der Besprechung ausgeladen"));
       }
+      await unlistInvited(deps.db, room.id, userIds);
       const found = await peopleByMatrixId(deps.db, userIds);
       notice = removedNotice(userIds.map((u) => nameOf(found, u)));
       [mailKind, mailTo] = ["removed", userIds];
