@@ -69,6 +69,16 @@ export const de = {
     inviteGuests: "Gäste einladen",
     addToCalendar: "In den Kalender (.ics)",
   },
+  retention: {
+    planned: "Geplante Löschung dieses Raums: {date}",
+    kept: "Dieser Raum wird dauerhaft aufbewahrt.",
+    postpone: "Einmalig um {days} Tage verschieben",
+    postponed: "Die Löschung ist verschoben.",
+    alreadyPostponed: "Die Löschung wurde schon einmal verschoben.",
+    deletionRunning: "Der Raum wird gerade gelöscht; das lässt sich nicht mehr aufhalten.",
+    notRoomAdmin: "Nur die Raumverwaltung kann die Löschung verschieben.",
+    wrongOrigin: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt.",
+  },
   footer: {
     accessibility: "Barrierefreiheit",
   },

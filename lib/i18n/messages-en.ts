@@ -70,6 +70,16 @@ export const en: Messages = {
     inviteGuests: "Invite guests",
     addToCalendar: "Add to calendar (.ics)",
   },
+  retention: {
+    planned: "This room is planned to be deleted on {date}",
+    kept: "This room is kept permanently.",
+    postpone: "Postpone once by {days} days",
+    postponed: "The deletion has been postponed.",
+    alreadyPostponed: "The deletion has already been postponed once.",
+    deletionRunning: "The room is being deleted; this can no longer be stopped.",
+    notRoomAdmin: "Only the room's admins can postpone the deletion.",
+    wrongOrigin: "The request did not come from this page and was refused.",
+  },
   footer: {
     accessibility: "Accessibility",
   },

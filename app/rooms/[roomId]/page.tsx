@@ -98,7 +98,7 @@ export default async function RoomPage({
             </a>
           </p>
         )}
-        {access.powerLevel >= ROOM_ADMIN_LEVEL && <RetentionBox roomId={roomId} tag={tag} outcome={(await searchParams).aufbewahrung} />}
+        {access.powerLevel >= ROOM_ADMIN_LEVEL && <RetentionBox roomId={roomId} tag={tag} t={t.retention} outcome={(await searchParams).aufbewahrung} />}
       </header>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <CallPanel
