@@ -1,6 +1,5 @@
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
-import { currentRetentionPolicy } from "@/lib/lifecycle/retention-policy";
 import { lifecycleOverviewForAdmin, portalLastActivity } from "@/lib/lifecycle/retention-admin";
 import { dryRunCsv } from "@/lib/lifecycle/room-plan";
 import { portalRuntime } from "@/lib/portal/runtime";
@@ -14,7 +13,7 @@ export async function GET(): Promise<Response> {
   const { db, config } = portalRuntime();
   try {
     const overview = await lifecycleOverviewForAdmin(db, signedIn.person.id, new Date(), portalLastActivity(config));
-    const csv = dryRunCsv(overview.upcoming, await currentRetentionPolicy(db));
+    const csv = dryRunCsv(overview.upcoming, overview.policy);
     const day = new Date().toISOString().slice(0, 10);
     return new Response(`\uFEFF${csv}`, {
       headers: {
