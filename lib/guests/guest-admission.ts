@@ -1,11 +1,13 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { auditLog, guestLinks, guests } from "../../drizzle/schema";
+import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { GuestDeps } from "./guest-deps";
 import type { Moderator } from "./guest-links";
 import { guestDisplayName } from "./guest-names";
 import { provisionGuest } from "./guest-provisioning";
 import { removeGuest } from "./guest-removal";
+import { hashGuestSessionId, isWellFormedSessionId } from "./guest-session";
 import type { GuestSession } from "./guest-sessions";
 import { requireRoomModerator } from "./room-moderator";
 
@@ -57,4 +59,19 @@ export async function announceWaitingGuest(deps: GuestDeps, session: GuestSessio
       `lobby-${session.guest.id}`,
     )
     .catch((err: Error) => deps.log.warn({ guestId: session.guest.id, err: err.message }, "lobby notice not posted"));
+}
+
+/**
+ * Whether a moderator turned away the guest behind this session cookie. The
+ * session opens nothing any more; the page only tells the guest why, instead
+ * of the generic "no access".
+ */
+export async function wasRejected(db: Db, rawSessionId: string | null): Promise<boolean> {
+  if (!isWellFormedSessionId(rawSessionId)) return false;
+  const [row] = await db
+    .select({ id: guests.id })
+    .from(guests)
+    .where(and(eq(guests.sessionHash, hashGuestSessionId(rawSessionId)), eq(guests.status, "rejected")))
+    .limit(1);
+  return row !== undefined;
 }

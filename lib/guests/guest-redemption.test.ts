@@ -4,7 +4,7 @@ import { guestLinks, guests, people, rooms, type Person } from "../../drizzle/sc
 import { createTokenCipher } from "../auth/token-crypto";
 import { createLogger } from "../log";
 import { createTestDb, type TestDb } from "../db/testing/test-db";
-import { decideGuest } from "./guest-admission";
+import { decideGuest, wasRejected } from "./guest-admission";
 import type { GuestDeps } from "./guest-deps";
 import { createGuestLink, listGuestLinks, revokeGuestLink } from "./guest-links";
 import { claimLinkUse, lookUpGuestLink, redeemGuestLink } from "./guest-redemption";
@@ -214,6 +214,10 @@ describe("the lobby and new rules versions (PGlite, fake homeserver)", () => {
     expect(berta).toMatchObject({ status: "rejected" });
     expect(berta.removedAt).toBeInstanceOf(Date);
     expect(hs.calls).toContain(`deactivate ${berta.matrixUserId}`);
+    // Berta's page tells her she was turned away; Anton's session is no rejection.
+    expect(await wasRejected(t.db, (b as { sessionId: string }).sessionId)).toBe(true);
+    expect(await wasRejected(t.db, (a as { sessionId: string }).sessionId)).toBe(false);
+    expect(await wasRejected(t.db, "not-a-session")).toBe(false);
     await expect(decideGuest(deps, { person: organiser, matrixUserId: "@x:stadtfunk.test" }, ROOM, idA, "reject")).rejects.toMatchObject({ status: 403 });
   });
 

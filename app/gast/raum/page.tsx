@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { wasRejected } from "@/lib/guests/guest-admission";
 import { guestDisplayName } from "@/lib/guests/guest-names";
 import { provisionGuest } from "@/lib/guests/guest-provisioning";
 import { guestTexts } from "@/lib/guests/guest-texts";
-import { currentGuestSession, portalGuests } from "@/lib/guests/portal-guests";
+import { currentGuestSession, guestSessionIdFromCookie, portalGuests } from "@/lib/guests/portal-guests";
 import { requestLocale } from "@/lib/i18n/request-locale";
 import { localeTag } from "@/lib/i18n/translate";
 import { portalRuntime } from "@/lib/portal/runtime";
@@ -40,11 +41,12 @@ export default async function GuestRoomPage() {
   }
 
   if (!session) {
+    const rejected = await wasRejected(portalGuests().deps.db, await guestSessionIdFromCookie());
     return (
       <PageShell cityName={config.cityName} path="/gast/raum">
-        <section className="flex flex-col gap-3" data-testid="guest-no-access">
+        <section className="flex flex-col gap-3" data-testid={rejected ? "guest-rejected" : "guest-no-access"}>
           <h1 className="text-2xl font-bold text-brand-900">{t.noAccessTitle}</h1>
-          <p className="text-lg text-slate-700">{t.noAccessText}</p>
+          <p className="text-lg text-slate-700">{rejected ? t.rejectedText : t.noAccessText}</p>
         </section>
       </PageShell>
     );
@@ -81,6 +83,8 @@ export default async function GuestRoomPage() {
         {!guest.joinedAt && (
           <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900">
             {t.errors["setup-incomplete"]}
+            {/* Reloads once the guest is in the room (or to repair the set-up), so nobody has to. */}
+            <GuestWaiting />
           </p>
         )}
       </header>
