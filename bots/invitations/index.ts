@@ -6,6 +6,7 @@ import type { ManagedRooms } from "../shared/managed-rooms";
 import type { Schedule } from "../shared/work-queue";
 import { queueCreationMails } from "./creation-mails";
 import { handleDecline, isOwnLeave, type DeclineDeps } from "./declines";
+import { queueMailForInvite } from "./invite-mails";
 import { INVITATION_JOURNAL_RETENTION_MS, pruneInvitationJournal } from "./journal";
 import { runDueInvitationJobs, type JobDeps } from "./process-job";
 
@@ -91,6 +92,7 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
   tick();
 
   const onEvent = (roomId: string, raw: unknown): void => {
+    if (deps.mail) onInvite(roomId, raw);
     const checked = checkRoomEvent(raw, { ...deps.filter, now: now() });
     if (!checked.ok || !isOwnLeave(checked.event as typeof checked.event & { state_key?: unknown })) return;
     const event = checked.event;
@@ -98,6 +100,19 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
       if (!(await deps.managedRooms.isManaged(roomId))) return;
       await handleDecline({ ...deps.declines, logger }, event).catch((err: unknown) => {
         logger.error({ err, errorId: event.event_id }, "declined invitation not reported");
+        throw err;
+      });
+    });
+  };
+  // Invitations are mailed whoever sent them, the service's own bot included.
+  const onInvite = (roomId: string, raw: unknown): void => {
+    const checked = checkRoomEvent(raw, { ...deps.filter, isOwnUser: () => false, now: now() });
+    if (!checked.ok || checked.event.type !== "m.room.member" || checked.event.content.membership !== "invite") return;
+    const event = checked.event;
+    deps.schedule(roomId, async () => {
+      const site = deps.jobs.site;
+      await queueMailForInvite({ db: deps.jobs.db, site, logger, now: new Date(now()) }, event).catch((err: unknown) => {
+        logger.error({ err, errorId: event.event_id }, "invitation mail not queued");
         throw err;
       });
     });
