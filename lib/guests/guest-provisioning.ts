@@ -5,22 +5,26 @@ import { guestDisplayName } from "./guest-names";
 import type { GuestSession } from "./guest-sessions";
 import { localpartOf } from "./guest-user-id";
 
-/** Stores the guest's own Matrix token once; a concurrent repair that loses logs its extra device out. */
-async function ensureCredentials(deps: GuestDeps, guest: Guest): Promise<Guest> {
-  if (guest.matrixAccessTokenEnc) return guest;
+/**
+ * Stores the guest's own Matrix token once; a concurrent repair that loses logs its extra device out.
+ * `isNewAccount` is true only when this call registered the account: it cannot be in any room yet.
+ */
+async function ensureCredentials(deps: GuestDeps, guest: Guest): Promise<{ guest: Guest; isNewAccount: boolean }> {
+  if (guest.matrixAccessTokenEnc) return { guest, isNewAccount: false };
   const localpart = localpartOf(guest.matrixUserId);
   // Registration answers with a token; an account that exists already (the answer
   // was lost, or a concurrent retry was first) gets a fresh device by login.
-  const creds = (await deps.accounts.register(localpart)) ?? (await deps.accounts.login(localpart));
+  const registered = await deps.accounts.register(localpart);
+  const creds = registered ?? (await deps.accounts.login(localpart));
   if (creds.userId !== guest.matrixUserId) throw new Error(`homeserver registered ${creds.userId}, expected ${guest.matrixUserId}`);
   const [stored] = await deps.db
     .update(guests)
     .set({ matrixDeviceId: creds.deviceId, matrixAccessTokenEnc: deps.tokens.encrypt(creds.accessToken) })
     .where(and(eq(guests.id, guest.id), isNull(guests.matrixAccessTokenEnc)))
     .returning();
-  if (stored) return stored;
+  if (stored) return { guest: stored, isNewAccount: registered !== null };
   await deps.accounts.logout(creds.accessToken).catch(() => {});
-  return (await deps.db.query.guests.findFirst({ where: eq(guests.id, guest.id) })) ?? guest;
+  return { guest: (await deps.db.query.guests.findFirst({ where: eq(guests.id, guest.id) })) ?? guest, isNewAccount: false };
 }
 
 async function membershipOf(deps: GuestDeps, roomId: string, userId: string): Promise<string | null> {
@@ -37,12 +41,14 @@ async function membershipOf(deps: GuestDeps, roomId: string, userId: string): Pr
  * Guests waiting for admission get their account, not the room.
  */
 export async function provisionGuest(deps: GuestDeps, session: GuestSession): Promise<Guest> {
-  let guest = await ensureCredentials(deps, session.guest);
+  const ensured = await ensureCredentials(deps, session.guest);
+  let guest = ensured.guest;
   if (guest.joinedAt || guest.status !== "admitted") return guest;
   const roomId = session.room.matrixRoomId;
 
   await deps.accounts.setDisplayName(guest.matrixUserId, guestDisplayName(guest.displayName));
-  const membership = await membershipOf(deps, roomId, guest.matrixUserId);
+  // A repair asks the room where the guest stands; an account registered just now is in no room (saves a call per guest).
+  const membership = ensured.isNewAccount ? null : await membershipOf(deps, roomId, guest.matrixUserId);
   if (membership !== "join") {
     if (membership !== "invite") await deps.service.invite(roomId, guest.matrixUserId);
     await deps.accounts.join(roomId, guest.matrixUserId);
