@@ -32,6 +32,11 @@ export async function readCurrentPolicy(db: Db): Promise<PolicyVersion> {
   return { version: row.version, policy: parsed.data, createdBy: row.createdBy, createdAt: row.createdAt };
 }
 
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.code === "23505" || e?.cause?.code === "23505";
+}
+
 /** How long a read policy is reused; a change takes at most this long to reach a process. */
 export const POLICY_CACHE_MS = 5_000;
 
@@ -80,6 +85,11 @@ export async function savePolicyByAdmin(db: Db, actorId: string, input: unknown)
       details: { previousVersion: before.version, version: row!.version, before: before.policy, after: parsed.data },
     });
     return { version: row!.version, policy: parsed.data, createdBy: actor.id, createdAt: row!.createdAt };
+  }).catch((err: unknown) => {
+    if (isUniqueViolation(err)) {
+      throw new AppError("policy-conflict", "conflict", "Gerade wurde eine andere Fassung gespeichert. Bitte laden Sie die Seite neu und prüfen Sie sie.");
+    }
+    throw err;
   });
   forgetCachedPolicy(db);
   return saved;

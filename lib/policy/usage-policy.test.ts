@@ -90,3 +90,25 @@ describe("room creation with the policy's levels", () => {
     }
   }, 60_000);
 });
+
+describe("saving the policy", () => {
+  it("gives two simultaneous saves one version each or a conflict, never two rows of the same version", async () => {
+    const { createTestDb } = await import("../db/testing/test-db");
+    const { people, auditLog } = await import("../../drizzle/schema");
+    const { savePolicyByAdmin, readCurrentPolicy } = await import("./policy-store");
+    const { db, close } = await createTestDb();
+    try {
+      const [admin] = await db.insert(people).values({ subject: "a", displayName: "Anna", role: "admin" }).returning();
+      const results = await Promise.allSettled([
+        savePolicyByAdmin(db, admin!.id, { ...DEFAULT_POLICY, flood: { ...DEFAULT_POLICY.flood, messages: 20 } }),
+        savePolicyByAdmin(db, admin!.id, { ...DEFAULT_POLICY, flood: { ...DEFAULT_POLICY.flood, messages: 30 } }),
+      ]);
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "policy-conflict" });
+      const saved = results.filter((r) => r.status === "fulfilled").length;
+      expect((await readCurrentPolicy(db)).version).toBe(saved);
+      expect((await db.select().from(auditLog)).filter((e) => e.action === "policy.changed")).toHaveLength(saved);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
