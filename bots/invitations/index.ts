@@ -100,7 +100,6 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
       if (!(await deps.managedRooms.isManaged(roomId))) return;
       await handleDecline({ ...deps.declines, logger }, event).catch((err: unknown) => {
         logger.error({ err, errorId: event.event_id }, "declined invitation not reported");
-        throw err;
       });
     });
   };
@@ -113,7 +112,6 @@ export function start(deps: InvitationsBotDeps): InvitationsBot {
       const site = deps.jobs.site;
       await queueMailForInvite({ db: deps.jobs.db, site, logger, now: new Date(now()) }, event).catch((err: unknown) => {
         logger.error({ err, errorId: event.event_id }, "invitation mail not queued");
-        throw err;
       });
     });
   };
