@@ -1,4 +1,6 @@
 import { currentSession } from "@/lib/auth/current-session";
+import { redirect } from "next/navigation";
+import { mustAcceptRulesFirst } from "@/lib/policy/staff-consent";
 import { AFTER_SIGN_IN } from "@/lib/auth/auth-options";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { listRoomsFor } from "@/lib/rooms/room-list";
@@ -35,6 +37,8 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   }
 
   const { person, session } = signedIn;
+  // With the homeserver's consent tracking on, the current usage rules are accepted before anything else.
+  if (await mustAcceptRulesFirst(db, config.matrix.homeserverUrl, person.id)) redirect("/zustimmung");
   const { q, beitritt } = await searchParams;
   const search = typeof q === "string" ? q.slice(0, 100) : "";
   // Department and city spaces: only a homeserver call when the recorded membership is out of date.

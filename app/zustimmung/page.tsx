@@ -20,7 +20,7 @@ export default async function AcceptRulesPage({ searchParams }: { searchParams: 
   const signedIn = await currentSession();
   if (!signedIn) redirect("/");
   const { config, db } = portalRuntime();
-  const pending = await rulesToAccept(db, signedIn.person.id);
+  const pending = await rulesToAccept(db, signedIn.person.id, { homeserverToo: true });
   if (!pending) redirect("/");
   const rules = rulesForGuests(pending, config.cityName);
   const { fehler } = await searchParams;

@@ -14,14 +14,19 @@ import type { Logger } from "../log";
  * told, so the same acceptance counts in Element.
  */
 
-/** The rules the person still has to accept, or null when they accepted the current version. */
-export async function rulesToAccept(db: Db, personId: string): Promise<UsageRules | null> {
+/**
+ * The rules the person still has to accept, or null when they accepted the
+ * current version. With `homeserverToo`, an acceptance the homeserver has not
+ * recorded yet counts as open, so accepting again repairs it.
+ */
+export async function rulesToAccept(db: Db, personId: string, opts: { homeserverToo?: boolean } = {}): Promise<UsageRules | null> {
   const rules = await currentUsageRules(db);
   const [accepted] = await db
-    .select({ id: staffRulesAcceptances.id })
+    .select({ id: staffRulesAcceptances.id, homeserverRecordedAt: staffRulesAcceptances.homeserverRecordedAt })
     .from(staffRulesAcceptances)
     .where(and(eq(staffRulesAcceptances.personId, personId), eq(staffRulesAcceptances.rulesVersion, rules.version)));
-  return accepted ? null : rules;
+  if (!accepted) return rules;
+  return opts.homeserverToo && !accepted.homeserverRecordedAt ? rules : null;
 }
 
 export interface HomeserverConsent {
@@ -41,7 +46,7 @@ export function homeserverConsentFrom(config: { matrix: { homeserverUrl: string;
  * be accepted: the page may be older than a newly published version), audits
  * it, and marks the Matrix account as consenting. A homeserver without
  * consent tracking answers 404, which counts as done; any other failure is
- * logged and retried at the next acceptance check.
+ * logged, and the portal asks again at the next visit (see rulesToAccept).
  */
 export async function acceptRulesAsStaff(
   deps: { db: Db; homeserver: HomeserverConsent | null; log: Logger },
@@ -79,10 +84,41 @@ export async function markConsentOnHomeserver(
     await recordConsentOnHomeserver(deps.homeserver.homeserverUrl, deps.homeserver.formSecret, matrixUserId, version);
   } catch (err) {
     if (!(err instanceof Error && /HTTP 404/.test(err.message))) {
-      deps.log.warn({ err, personId, version }, "consent not recorded on the homeserver; retried later");
+      deps.log.warn({ err, personId, version }, "consent not recorded on the homeserver; asked again at the next visit");
       return false;
     }
   }
   await deps.db.update(staffRulesAcceptances).set({ homeserverRecordedAt: new Date() }).where(where);
   return true;
+}
+
+const CONSENT_PROBE_MS = 60_000;
+const consentProbe = new Map<string, { at: number; on: Promise<boolean> }>();
+
+/**
+ * Whether the homeserver runs consent tracking: its consent form exists
+ * (answers anything but 404). Cached for a minute per homeserver, so the
+ * dashboard does not ask on every visit.
+ */
+export function isConsentTrackingOn(homeserverUrl: string, now: number = Date.now(), fetchFn: typeof fetch = fetch): Promise<boolean> {
+  const hit = consentProbe.get(homeserverUrl);
+  if (hit && now - hit.at < CONSENT_PROBE_MS) return hit.on;
+  const on = fetchFn(`${homeserverUrl}/_matrix/consent`, { redirect: "manual", signal: AbortSignal.timeout(5_000) })
+    .then(async (res) => {
+      await res.arrayBuffer().catch(() => undefined);
+      return res.status !== 404;
+    })
+    .catch(() => false);
+  consentProbe.set(homeserverUrl, { at: now, on });
+  return on;
+}
+
+/**
+ * Where a signed-in person goes before the dashboard: to /zustimmung while
+ * the homeserver tracks consent and they have not accepted the current
+ * rules. Without consent tracking nobody is held up.
+ */
+export async function mustAcceptRulesFirst(db: Db, homeserverUrl: string, personId: string): Promise<boolean> {
+  if (!(await isConsentTrackingOn(homeserverUrl))) return false;
+  return (await rulesToAccept(db, personId, { homeserverToo: true })) !== null;
 }

@@ -3,14 +3,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { consentHmac, recordConsentOnHomeserver, writeConsentTemplates } from "../../lib/homeserver/consent";
 import { buildSynapseConfig, deriveSecret, renderSynapseConfig } from "../../lib/homeserver/synapse-config";
 import { startSynapse, synapsePaths, type RunningSynapse } from "../../lib/homeserver/synapse-process";
 import { createLogger } from "../../lib/log";
 import { auditLog, people } from "../../drizzle/schema";
 import { createTestDb, type TestDb } from "../../lib/db/testing/test-db";
-import { acceptRulesAsStaff, rulesToAccept } from "../../lib/policy/staff-consent";
+import { acceptRulesAsStaff, isConsentTrackingOn, rulesToAccept } from "../../lib/policy/staff-consent";
 import { registerUser } from "../../lib/matrix/admin-register";
 
 /**
@@ -125,6 +125,9 @@ describe("consent tracking for Element-only staff (own Synapse)", () => {
         body: JSON.stringify({ preset: "private_chat" }),
       });
       expect(res.status).toBe(200);
+      // The dashboard holds people back only where the homeserver tracks consent.
+      expect(await isConsentTrackingOn(url)).toBe(true);
+      expect(await isConsentTrackingOn(inject("homeserverUrl"))).toBe(false);
     } finally {
       await testDb.close();
     }
