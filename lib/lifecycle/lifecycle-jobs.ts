@@ -58,7 +58,7 @@ export async function claimJobs(db: Db, opts: { workerId: string; now: Date; lea
     .returning();
 }
 
-/** A write under the lease: false when another worker holds the job now (then nothing changed). */
+/** A write under the lease: false when another worker holds the job now or it was cancelled (then nothing changed). */
 export async function updateHeldJob(
   db: Db,
   job: Pick<LifecycleJob, "id">,
@@ -68,7 +68,8 @@ export async function updateHeldJob(
   const rows = await db
     .update(lifecycleJobs)
     .set(set)
-    .where(and(eq(lifecycleJobs.id, job.id), eq(lifecycleJobs.lockedBy, workerId)))
+    // A job a person cancelled (or that is finished) is no longer the worker's to change.
+    .where(and(eq(lifecycleJobs.id, job.id), eq(lifecycleJobs.lockedBy, workerId), inArray(lifecycleJobs.state, [...OPEN_STATES])))
     .returning({ id: lifecycleJobs.id });
   return rows.length === 1;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { auditLog, rooms, type Room } from "../../drizzle/schema";
 import { lifecycleJobs, roomRetention } from "../../drizzle/tables/lifecycle";
@@ -27,19 +27,22 @@ async function managedRoom(db: Db, matrixRoomId: string): Promise<Room> {
   return room;
 }
 
-/** Cancels a queued deletion; refuses when the homeserver is already deleting the room. */
+/**
+ * Cancels a queued deletion. Refused while a worker holds the job (it may be
+ * sending the delete request right now) or the homeserver is deleting the room.
+ */
 async function stopQueuedDeletion(db: Db, matrixRoomId: string, now: Date): Promise<void> {
-  const [job] = await db
-    .select({ state: lifecycleJobs.state })
-    .from(lifecycleJobs)
-    .where(and(eq(lifecycleJobs.kind, "room_delete"), eq(lifecycleJobs.target, matrixRoomId)));
-  if (job?.state === "delete_requested") {
-    throw new AppError("deletion-running", "conflict", "Der Raum wird gerade gelöscht; das lässt sich nicht mehr aufhalten.");
-  }
-  await db
+  const ofRoom = and(eq(lifecycleJobs.kind, "room_delete"), eq(lifecycleJobs.target, matrixRoomId));
+  const [job] = await db.select({ state: lifecycleJobs.state }).from(lifecycleJobs).where(ofRoom);
+  if (!job || job.state === "done" || job.state === "cancelled") return;
+  const cancelled = await db
     .update(lifecycleJobs)
     .set({ state: "cancelled", updatedAt: now })
-    .where(and(eq(lifecycleJobs.kind, "room_delete"), eq(lifecycleJobs.target, matrixRoomId), inArray(lifecycleJobs.state, ["pending", "failed"])));
+    .where(and(ofRoom, inArray(lifecycleJobs.state, ["pending", "failed"]), or(isNull(lifecycleJobs.leaseUntil), lt(lifecycleJobs.leaseUntil, now))))
+    .returning({ id: lifecycleJobs.id });
+  if (cancelled.length === 0) {
+    throw new AppError("deletion-running", "conflict", "Der Raum wird gerade gelöscht; das lässt sich nicht mehr aufhalten.");
+  }
 }
 
 export async function canPostpone(service: Pick<ServiceClient, "getState">, matrixRoomId: string, userId: string | null): Promise<boolean> {
@@ -60,6 +63,8 @@ export async function postponeDeletionOnce(
   }
   const policy = await currentRetentionPolicy(deps.db);
   const now = deps.now();
+  const [before] = await deps.db.select({ days: roomRetention.postponedDays }).from(roomRetention).where(eq(roomRetention.roomId, room.id));
+  if (before?.days != null) throw new AppError("already-postponed", "conflict", "Die Löschung dieses Raums wurde schon einmal verschoben.");
   await stopQueuedDeletion(deps.db, matrixRoomId, now);
   await deps.db.insert(roomRetention).values({ roomId: room.id, updatedAt: now }).onConflictDoNothing();
   // One conditional update decides: a second click (or a second admin) finds it set and is refused.
