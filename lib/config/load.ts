@@ -39,7 +39,13 @@ export interface AppConfig {
     hsToken: string;
   };
   /** Enforcement logs what it would do and changes nothing. */
-  bots: { isDryRun: boolean; cleanupIntervalSeconds: number; cleanupParallelDeletions: number };
+  bots: {
+    isDryRun: boolean;
+    cleanupIntervalSeconds: number;
+    cleanupParallelDeletions: number;
+    /** The cleanup bot's own admin token; MATRIX_ADMIN_TOKEN when not set. */
+    cleanupAdminToken: string;
+  };
   oidc: {
     issuer: string;
     clientId: string;
@@ -135,6 +141,7 @@ export function parseConfig(
       isDryRun: e.BOTS_DRY_RUN,
       cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
       cleanupParallelDeletions: e.CLEANUP_PARALLEL_DELETIONS,
+      cleanupAdminToken: e.CLEANUP_ADMIN_TOKEN ?? s("MATRIX_ADMIN_TOKEN"),
     },
     oidc: {
       issuer: e.OIDC_ISSUER,

@@ -68,6 +68,7 @@ export const envSchema = z.object({
   BOTS_DRY_RUN: bool.default(false),
   CLEANUP_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
   CLEANUP_PARALLEL_DELETIONS: z.coerce.number().int().min(1).max(50).default(10),
+  CLEANUP_ADMIN_TOKEN: secret.optional(),
 
   // --- single sign-on ---
   OIDC_ISSUER: httpUrl.default("http://127.0.0.1:3100"),
