@@ -8,6 +8,7 @@ import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { canChangeMeeting } from "@/lib/invitations/meeting-changes";
 import { declinesOf, meetingCancelledAt } from "@/lib/invitations/room-participants";
+import { roomInvitationTexts } from "@/lib/invitations/room-page-texts";
 import { requestMessages } from "@/lib/i18n/request-locale";
 import { CallPanel } from "./_components/call-panel";
 import { RoomChat } from "./_components/room-chat";
@@ -50,6 +51,7 @@ export default async function RoomPage({
   const mayChange = canChangeMeeting(access);
   const declines = mayChange ? await declinesOf(db, room.id) : [];
   const cancelledAt = room.kind === "meeting" ? await meetingCancelledAt(db, room.id) : null;
+  const invitationTexts = roomInvitationTexts(locale);
 
   return (
     <PageShell cityName={config.cityName} path={`/rooms/${encodeURIComponent(roomId)}`}>
@@ -71,18 +73,18 @@ export default async function RoomPage({
         {room.topic && <p className="mt-1 text-slate-700">{room.topic}</p>}
         {cancelledAt && (
           <p className="mt-2 rounded-md border border-red-300 bg-red-50 p-2 text-red-900" data-testid="meeting-cancelled">
-            Diese Besprechung wurde abgesagt ({formatCityTime(cancelledAt, tag)}).
+            {invitationTexts.cancelled(formatCityTime(cancelledAt, tag))}
           </p>
         )}
         {declines.length > 0 && (
           <p className="mt-2 text-sm text-slate-700" data-testid="room-declines">
-            Einladung abgelehnt: {declines.map((d) => d.name).join(", ")}
+            {invitationTexts.declined(declines.map((d) => d.name).join(", "))}
           </p>
         )}
         {mayChange && (
           <p className="mt-2">
             <a className="text-brand-700 underline" href={`/rooms/${encodeURIComponent(roomId)}/bearbeiten`}>
-              Raum bearbeiten (Teilnehmende, Termin, Absage)
+              {invitationTexts.edit}
             </a>
           </p>
         )}
