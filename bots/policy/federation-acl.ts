@@ -72,7 +72,7 @@ export function startFederationKeeper(deps: FederationKeeperDeps): FederationKee
   const logger = deps.logger.child({ bot: "policy", part: "federation" });
   const syncDeps: AclSyncDeps = { ...deps, logger };
   // Changes recorded from now on are applied; the start-up sweep covers what came before.
-  const initialCursor = latestFederationChange(deps.db);
+  let initialCursor = latestFederationChange(deps.db);
   initialCursor.catch(() => {});
   let cursor: number | null = null;
   let isStopped = false;
@@ -97,7 +97,16 @@ export function startFederationKeeper(deps: FederationKeeperDeps): FederationKee
   }
 
   async function pollOnce(): Promise<number> {
-    cursor ??= await initialCursor;
+    if (cursor === null) {
+      try {
+        cursor = await initialCursor;
+      } catch (err) {
+        // The database was not there at start: ask again at the next poll.
+        initialCursor = latestFederationChange(deps.db);
+        initialCursor.catch(() => {});
+        throw err;
+      }
+    }
     const { lastId, rooms } = await processFederationChanges(syncDeps, cursor);
     cursor = lastId;
     return rooms.length;
