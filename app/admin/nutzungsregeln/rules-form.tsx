@@ -15,8 +15,10 @@ type Texts = Record<(typeof FIELDS)[number]["name"], string>;
 export function RulesForm({ current }: { current: Texts }) {
   const [state, action, pending] = useActionState<PublishRulesState, FormData>(publishRulesAction, {});
   const err = state.fieldErrors ?? {};
+  // After each answer the fields show the published or the refused texts (a new key makes them take these values).
+  const texts = state.texts ?? current;
   return (
-    <form action={action} className="flex flex-col gap-5" noValidate>
+    <form key={state.round ?? 0} action={action} className="flex flex-col gap-5" noValidate>
       {state.message && (
         <p role="alert" data-testid="form-message" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-900">
           {state.message}
@@ -37,7 +39,7 @@ export function RulesForm({ current }: { current: Texts }) {
             name={f.name}
             lang={f.lang}
             rows={10}
-            defaultValue={current[f.name]}
+            defaultValue={texts[f.name]}
             className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 font-mono text-sm aria-[invalid=true]:border-red-700"
             {...(err[f.name] ? { "aria-invalid": true, "aria-describedby": `${f.name}-error` } : {})}
           />
