@@ -8,6 +8,7 @@ import { browserWhoami, signIn } from "./support/sign-in";
 import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
 
 const ROOM_NAME = "Bauausschuss Bürgerfragen";
+const MODERATOR = "@bernd.bauamt:stadtfunk.test";
 
 /**
  * The lobby of a link that requires admission: the guest waits on a page
@@ -105,8 +106,10 @@ describe("guest lobby: admit and reject (whole stack, browser)", () => {
     roomId = decodeURIComponent(new URL(page.url()).pathname.split("/")[2]!);
     // The moderator's own Matrix session, as the portal holds it once the room page is open.
     const me = await browserWhoami(page);
-    expect(me.whoami?.user_id).toBe("@bernd.bauamt:stadtfunk.test");
+    expect(me.whoami?.user_id).toBe(MODERATOR);
     moderatorToken = me.token!;
+    // The room page's chat accepts the organiser's invitation; only then can the moderator read the timeline.
+    await expect.poll(() => membershipOf(MODERATOR), { timeout: 20_000 }).toBe("join");
 
     await page.goto(gaeste());
     await page.locator("#label").fill("Anwohnende Radweg");
