@@ -3,6 +3,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { seriousViolations } from "./support/axe";
 import { launchBrowser } from "./support/browser";
 import { browserWhoami, signIn } from "./support/sign-in";
 import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
@@ -52,6 +53,7 @@ describe("guest lobby: admit and reject (whole stack, browser)", () => {
     expect(userId).toBeNull();
     const status = await page.evaluate(async () => (await fetch("/api/guest/status")).json());
     expect(status).toEqual({ status: "waiting", ready: false });
+    expect(await seriousViolations(page)).toEqual([]);
     return { context, page };
   }
 
@@ -134,6 +136,7 @@ describe("guest lobby: admit and reject (whole stack, browser)", () => {
     }, { timeout: 15_000 }).toContainEqual(`Gabi Gast (Gast) wartet auf Einlass. Zulassen oder ablehnen: ${gaeste()}`);
 
     const row = await waitingRow("Gabi Gast");
+    expect(await seriousViolations(moderator.page)).toEqual([]);
     await row.getByRole("button", { name: "Einlassen" }).click();
     await guestRow("Gabi Gast").filter({ hasText: "im Raum" }).waitFor({ timeout: 30_000 });
 
@@ -171,6 +174,7 @@ describe("guest lobby: admit and reject (whole stack, browser)", () => {
     await guest.page.getByTestId("guest-rejected").waitFor({ timeout: 30_000 });
     await expect(guest.page.locator("main").textContent()).resolves.toContain("nicht zugelassen");
     await expect(guest.page.locator("#guest-chat").count()).resolves.toBe(0);
+    expect(await seriousViolations(guest.page)).toEqual([]);
     expect(await guest.page.evaluate(async () => (await fetch("/api/guest/session")).status)).toBe(401);
 
     expect(await membershipOf(rudi)).not.toBe("join");
