@@ -5,10 +5,13 @@
  */
 import { b1CreateMeeting } from "./benchmarks/b1-create-meeting";
 import { b2GuestAdmission } from "./benchmarks/b2-guest-admission";
+import { b3Invitations } from "./benchmarks/b3-invitations";
+import { b4RoomCleanup } from "./benchmarks/b4-room-cleanup";
 import { b5Dashboard } from "./benchmarks/b5-dashboard";
 import { b6Database } from "./benchmarks/b6-database";
 import { b7StaffSignIn } from "./benchmarks/b7-staff-sign-in";
 import { b9JitsiCapacity } from "./benchmarks/b9-jitsi-capacity";
+import { bPartner } from "./benchmarks/b-partner";
 import type { BenchmarkEntry, PlannedBenchmark } from "./core/types";
 
 const planned = (id: string, name: string, target: string, description: string): PlannedBenchmark => ({
@@ -22,18 +25,8 @@ const planned = (id: string, name: string, target: string, description: string):
 export const BENCHMARKS: readonly BenchmarkEntry[] = [
   b1CreateMeeting,
   b2GuestAdmission,
-  planned(
-    "B3",
-    "Bot invitation processing",
-    "throughput >= 0.7 of raw; p95 request → delivered invite <= 2 s; transaction acknowledgement p95 <= 50 ms",
-    "1,000 invitations across 50 rooms through the bots vs raw invites.",
-  ),
-  planned(
-    "B4",
-    "Room cleanup",
-    "<= 1.1 × raw wall time",
-    "Cleanup of 1,000 rooms, and of 50 rooms × 20 members, vs the raw admin-API deletions submitted directly.",
-  ),
+  b3Invitations,
+  b4RoomCleanup,
   b5Dashboard,
   b6Database,
   b7StaffSignIn,
@@ -44,4 +37,6 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
     "12 meetings, 20 guests each joining within 2 minutes, bots active, 50 dashboard sessions, 10 minutes.",
   ),
   b9JitsiCapacity,
+  // B-partner (federation issue): a partner change reaching 200 managed rooms.
+  bPartner,
 ];

@@ -9,8 +9,15 @@ import { openDb, runMigrations, type Db } from "../lib/db/client";
 import { createLogger, type Logger } from "../lib/log";
 import { managedRoomTemplate } from "../lib/policy/power-levels";
 import { readRoomAccess } from "../lib/rooms/room-access";
+import { smtpSender } from "../lib/mail/mail-outbox";
+import { start as startInvitationsBot, type InvitationsBot } from "./invitations";
+import { roomActions } from "./invitations/room-actions";
+import { start as startCleanupBot } from "./cleanup";
 import { start as startPingBot } from "./ping";
-import { start as startPolicyBot } from "./policy";
+import { start as startPolicyBot, type PolicyBot } from "./policy";
+import { adminReporter, ensureAdminRoom, listenForAdminCommands, storedAdminRoom } from "./policy/admin-room";
+import { currentPolicy } from "../lib/policy/policy-store";
+import { federationRoomClient, startFederationKeeper } from "./policy/federation-acl";
 import { start as startRoomCommands } from "./room-commands";
 import {
   addHealthRoute,
@@ -47,10 +54,16 @@ export interface BotsOptions {
   maxEventAgeMs?: number;
   retry?: RetryOptions;
   now?: () => number;
+  /** How often the policy bot looks for a new policy version and due mute lifts (default 5 s). */
+  policyCheckIntervalMs?: number;
 }
 
 export interface RunningBots {
   botUserId: string;
+  /** Organisers' changes, invitation mails and declines (bots/invitations). */
+  invitations: InvitationsBot;
+  /** The policy bot: `check()` rolls out a new policy version and lifts due mutes now. */
+  policy: PolicyBot;
   /** Settles when the start-up sweep of managed rooms is done. */
   sweep: Promise<void>;
   stop(): Promise<void>;
@@ -107,6 +120,15 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
       powerLevelsTemplate: managedRoomTemplate(),
       isServiceUser: isServiceAccount,
     },
+    // The usage policy admins edit under /admin/richtlinie; uploads are judged by content.
+    currentPolicy: () => currentPolicy(db),
+    uploads: {
+      connection,
+      serverName: config.matrix.serverName,
+      mediaAdmin: config.matrix.adminToken ? { homeserverUrl: config.matrix.homeserverUrl, adminToken: config.matrix.adminToken } : null,
+    },
+    report: adminReporter(db, client, outbox, logger),
+    checkIntervalMs: options.policyCheckIntervalMs,
     isDryRun,
     // Only the bots' own changes are exempt; guests live in the namespace too.
     filter: { ...filter, isOwnUser: (userId) => botUserIds.has(userId) },
@@ -114,7 +136,74 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     logger,
     now,
   });
+  // Server ACLs and partner members follow the approved partners of each room (lib/federation).
+  const federationKeeper = startFederationKeeper({
+    events: appservice,
+    db,
+    client: federationRoomClient(connection, client),
+    ownServerName: config.matrix.serverName,
+    managedRooms,
+    isBotUser: (userId) => botUserIds.has(userId),
+    queue,
+    logger,
+    isDryRun,
+  });
+  const actions = roomActions(connection, mainIntent.userId);
+  const send = smtpSender(config);
+  const invitationsBot = startInvitationsBot({
+    events: appservice,
+    jobs: {
+      db,
+      client,
+      actions,
+      outbox,
+      mailEnabled: send !== null,
+      site: { portalUrl: config.portal.url, serverName: config.matrix.serverName, cityName: config.cityName },
+      isServiceUser: (userId) => isServiceUser(config, userId),
+      logger,
+    },
+    declines: { db, client, actions, outbox, logger },
+    managedRooms,
+    mail: send && { send, from: config.mail.from, messageIdDomain: config.matrix.serverName },
+    concurrency: config.database.embedded ? 1 : 8,
+    filter,
+    logger,
+    schedule: queue.schedule,
+    now,
+  });
+  // Announces and carries out deletions under the retention policy; the only bot using the admin token.
+  const cleanupBot = config.bots.cleanupAdminToken
+    ? startCleanupBot({
+        db,
+        bot: client,
+        outbox,
+        homeserver: { homeserverUrl: config.matrix.homeserverUrl, adminToken: config.bots.cleanupAdminToken, asToken: config.appservice.asToken },
+        portalUrl: config.portal.url,
+        logger,
+        now,
+        intervalMs: config.bots.cleanupIntervalSeconds * 1000,
+        parallel: config.bots.cleanupParallelDeletions,
+        retry: connection.retry,
+      })
+    : undefined;
+  if (!cleanupBot) logger.warn("neither CLEANUP_ADMIN_TOKEN nor MATRIX_ADMIN_TOKEN set: no room or guest is cleaned up");
   const stopListeners = [
+    listenForAdminCommands({
+      events: appservice,
+      db,
+      client,
+      outbox,
+      adminRoomId: () => storedAdminRoom(db),
+      startedAt: filter.startedAt,
+      isDryRun,
+      activeRooms: () => queue.activeRooms,
+      currentPolicy: () => currentPolicy(db),
+      filter,
+      schedule: queue.schedule,
+      logger,
+      now,
+    }),
+    () => federationKeeper.stop(),
     setupAutojoin({
       events: appservice,
       policy: { serverName: config.matrix.serverName, botUserIds },
@@ -157,6 +246,8 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     if (isStopped) return;
     isStopped = true;
     for (const stopListener of stopListeners) stopListener();
+    await invitationsBot.stop();
+    await cleanupBot?.stop();
     await stopAppservice(appservice);
     await sweep;
     await queue.idle();
@@ -167,6 +258,8 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     // Transactions queued while the bots were down are delivered now, not after Synapse's backoff.
     await pingFromHomeserver(config, logger);
     await ensureBotProfile(mainIntent, main.displayName);
+    // The admins' room: a failure here must not keep the bots from enforcing the policy.
+    await ensureAdminRoom(db, client, logger).catch((err: unknown) => logger.error({ err }, "admin room not set up"));
     const pruned = await pruneBotJournal(db, new Date(now() - JOURNAL_RETENTION_MS));
     logger.debug(pruned, "bot journal pruned");
   } catch (err) {
@@ -174,9 +267,13 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     throw err;
   }
   if (options.sweepOnStart ?? true) {
-    sweep = policyBot.sweep().catch((err: unknown) => logger.error({ err }, "policy sweep failed"));
+    sweep = policyBot
+      .sweep()
+      .catch((err: unknown) => logger.error({ err }, "policy sweep failed"))
+      .then(() => federationKeeper.sweep())
+      .catch((err: unknown) => logger.error({ err }, "federation sweep failed"));
   }
-  return { botUserId: mainIntent.userId, sweep, stop };
+  return { botUserId: mainIntent.userId, invitations: invitationsBot, policy: policyBot, sweep, stop };
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;

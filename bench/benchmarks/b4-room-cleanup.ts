@@ -32,8 +32,8 @@ interface Setup {
 const json = z.looseObject({});
 
 async function setUp(ctx: BenchContext): Promise<Setup> {
-  // PostgreSQL, as in production: PGlite's single session behind pglite-socket cannot keep the
-  // concurrent queries of several connections apart (see B3), and the bot runs ten jobs at once.
+  // PostgreSQL, as in production, where the bot runs ten deletions at once; PGlite's single session
+  // would serialise the jobs' writes and measure the embedded database instead of the cleanup.
   const [hs, database] = await Promise.all([sharedSynapse(ctx, "shipped"), sharedPostgres(ctx)]);
   const handle = openDb(database.url, { max: 5 });
   ctx.onCleanup(() => handle.close());

@@ -14,7 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
 const REQUIRED_KEYS = ["benchmark", "name", "status", "target", "ratio", "p50_ms", "p95_ms", "n", "errors_429", "homeserver_calls_per_op", "ok"];
-const ALL_BENCHMARKS = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"];
+const ALL_BENCHMARKS = ["B1", "B10", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9"];
 
 type Row = Record<string, unknown> & { benchmark: string; name: string; status: string };
 
