@@ -1,3 +1,4 @@
+import net from "node:net";
 import path from "node:path";
 import { MailDev } from "maildev";
 import { freePort } from "./ports";
@@ -10,7 +11,6 @@ export interface MailCatcher {
 
 /** maildev's usual ports when free; otherwise any free one (the banner prints the URL). */
 async function preferred(port: number): Promise<number> {
-  const net = await import("node:net");
   const free = await new Promise<boolean>((resolve) => {
     const srv = net.createServer();
     srv.once("error", () => resolve(false));
