@@ -165,7 +165,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     declines: { db, client, actions, outbox, logger },
     managedRooms,
     mail: send && { send, from: config.mail.from, messageIdDomain: config.matrix.serverName },
-    concurrency: config.database.embedded ? 1 : 8,
+    concurrency: 8,
     filter,
     logger,
     schedule: queue.schedule,

@@ -22,7 +22,7 @@ export interface InvitationsBotDeps {
   schedule: Schedule;
   /** How often the job and mail tables are looked at. */
   pollMs?: number;
-  /** Rooms whose jobs run side by side (1 on the embedded database, which serves one session). */
+  /** Rooms whose jobs run side by side. */
   concurrency?: number;
   now?: () => number;
 }
