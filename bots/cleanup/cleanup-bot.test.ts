@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { people, rooms } from "../../drizzle/schema";
 import { lifecycleJobs, roomRetention } from "../../drizzle/tables/lifecycle";
+import { partners, roomPartners } from "../../drizzle/tables/partners";
 import { createTestDb, DB_SETUP_MS, type TestDb } from "../../lib/db/testing/test-db";
 import type { LifecycleHomeserver } from "../../lib/lifecycle/lifecycle-homeserver";
 import { dryRunCsv } from "../../lib/lifecycle/room-plan";
@@ -75,6 +76,36 @@ describe("cleanup bot", () => {
     await bot.stop();
     expect(hs.deleted).toEqual(["!tick:stadt.test"]);
     expect(await t.db.query.rooms.findFirst({ where: eq(rooms.matrixRoomId, "!tick:stadt.test") })).toBeUndefined();
+  });
+
+  it("tells partners that a room opened to them closes, once, before deleting it", async () => {
+    await dueRoom("!shared:stadt.test");
+    const [room] = await t.db.select().from(rooms).where(eq(rooms.matrixRoomId, "!shared:stadt.test"));
+    const [partner] = await t.db.insert(partners).values({ name: "Stadtwerke", contact: "it@stadtwerke.test", status: "approved" }).returning();
+    await t.db.insert(roomPartners).values({ roomId: room!.id, partnerId: partner!.id });
+    await dueRoom("!local:stadt.test");
+    const sent: { roomId: string; txnId: string; body: unknown }[] = [];
+    const hs = stubHomeserver();
+    const order: string[] = [];
+    const bot = start({
+      ...options({ ...hs, requestRoomDeletion: async (roomId) => (order.push(`delete ${roomId}`), hs.requestRoomDeletion(roomId)) }),
+      bot: {
+        userId: "@_stadtfunk_bot:stadt.test",
+        sendEvent: async (roomId: string, _type: string, txnId: string, content: Record<string, unknown>) => {
+          sent.push({ roomId, txnId, body: content.body });
+          order.push(`notice ${roomId}`);
+          return "$e";
+        },
+        sendState: async () => "$s",
+      },
+      intervalMs: 60_000,
+    });
+    await bot.runOnce();
+    await bot.stop();
+    const closing = sent.filter((m) => m.txnId.startsWith("room-closed:"));
+    expect(closing).toEqual([{ roomId: "!shared:stadt.test", txnId: "room-closed:!shared:stadt.test", body: expect.stringContaining("Partnerorganisationen") }]);
+    expect(order.indexOf("notice !shared:stadt.test")).toBeLessThan(order.indexOf("delete !shared:stadt.test"));
+    expect(hs.deleted).toEqual(expect.arrayContaining(["!shared:stadt.test", "!local:stadt.test"]));
   });
 
   it("homeserver away: the job waits with a backoff and nothing is marked done", async () => {

@@ -2,6 +2,7 @@ import { and, eq, inArray, lte, notExists, sql } from "drizzle-orm";
 import { auditLog, guestLinks, guests, rooms } from "../../drizzle/schema";
 import { lifecycleJobs, roomRetention, type LifecycleJob } from "../../drizzle/tables/lifecycle";
 import type { Db } from "../../lib/db/client";
+import { announceRoomClosed } from "../../lib/federation/announce-room-closed";
 import { deletionAnnouncement, deletionReason } from "../../lib/lifecycle/lifecycle-texts";
 import { roomRetentionContent } from "../../lib/lifecycle/message-retention";
 import type { LifecycleHomeserver } from "../../lib/lifecycle/lifecycle-homeserver";
@@ -262,6 +263,8 @@ async function deleteRoomJob(deps: CleanupDeps, job: LifecycleJob, report: Clean
   let deleteId = job.deleteId;
   const pollUntil = Date.now() + deps.maxPollMs;
   const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  // Deletion reaches only our server: partners opened to the room are told it closes (stable txn id, never twice).
+  if (!deleteId) await tellPartnersRoomCloses(deps, job.target);
   for (;;) {
     if (!deleteId) {
       deleteId = await requestDeletion(deps, job.target);
@@ -288,6 +291,19 @@ async function deleteRoomJob(deps: CleanupDeps, job: LifecycleJob, report: Clean
   }
   await deps.afterStep?.("deleted_on_homeserver", { ...job, deleteId, state: "delete_requested" });
   if (await finishRoomDeletion(deps, job, row.room, deleteId!)) report.roomsDeleted++;
+}
+
+async function tellPartnersRoomCloses(deps: CleanupDeps, roomId: string): Promise<void> {
+  try {
+    await call(deps, () => announceRoomClosed(roomId, { db: deps.db, client: deps.bot }));
+  } catch (err) {
+    // The bot no longer in the room (or the room already gone) must not keep the room from being deleted.
+    if (err instanceof MatrixApiError && (err.status === 403 || err.status === 404)) {
+      deps.log.warn({ roomId, status: err.status }, "partners could not be told that the room closes");
+      return;
+    }
+    throw err;
+  }
 }
 
 async function requestDeletion(deps: CleanupDeps, roomId: string): Promise<string> {
