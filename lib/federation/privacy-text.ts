@@ -14,3 +14,17 @@ export const FEDERATION_PRIVACY_EN =
   "and memberships are also stored on that organisation's Matrix server, where the organisation is responsible. When " +
   "the city deletes the room, it deletes it on its own server only. Partners are told beforehand that the room is " +
   "closed; they delete their copy under their own rules.";
+
+/**
+ * The guest's privacy notice for a room opened to partners carries the
+ * paragraph above, so a guest learns before accepting that this room's data
+ * also lives on a partner's server. Rooms kept local are unchanged.
+ */
+export function withPartnerNotice<T extends { de: { privacy: string }; en: { privacy: string } }>(rules: T, isOpenedToPartners: boolean): T {
+  if (!isOpenedToPartners) return rules;
+  return {
+    ...rules,
+    de: { ...rules.de, privacy: `${rules.de.privacy.trimEnd()}\n\n${FEDERATION_PRIVACY_DE}` },
+    en: { ...rules.en, privacy: `${rules.en.privacy.trimEnd()}\n\n${FEDERATION_PRIVACY_EN}` },
+  };
+}

@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { guestLinks, guests, people, rooms, type Person } from "../../drizzle/schema";
+import { partners, roomPartners } from "../../drizzle/tables/partners";
+import { FEDERATION_PRIVACY_DE, FEDERATION_PRIVACY_EN } from "../federation/privacy-text";
 import { createTokenCipher } from "../auth/token-crypto";
 import { createLogger } from "../log";
 import { createTestDb, type TestDb } from "../db/testing/test-db";
@@ -101,6 +103,19 @@ describe("guest links and redemption (PGlite, fake homeserver)", () => {
       returning: false,
       requiresAdmission: false,
     });
+  });
+
+  it("tells a guest of a room shared with a partner organisation where its data also lives", async () => {
+    const local = await newLink();
+    expect((await lookUpGuestLink(deps, secretOf(local.url), null))!.rules.de.privacy).not.toContain("Partnerorganisation");
+    const [room] = await t.db.select().from(rooms).where(eq(rooms.matrixRoomId, ROOM));
+    const [partner] = await t.db.insert(partners).values({ name: "Stadtwerke", status: "approved" }).returning();
+    await t.db.insert(roomPartners).values({ roomId: room!.id, partnerId: partner!.id });
+    const shared = await lookUpGuestLink(deps, secretOf(local.url), null);
+    expect(shared!.rules.de.privacy).toContain(FEDERATION_PRIVACY_DE);
+    expect(shared!.rules.en.privacy).toContain(FEDERATION_PRIVACY_EN);
+    await t.db.delete(roomPartners);
+    await t.db.delete(partners);
   });
 
   it("never lets a use count pass max_uses, and refuses every condition separately", async () => {

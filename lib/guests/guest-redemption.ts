@@ -13,6 +13,8 @@ import { hashLinkSecret, isWellFormedSecret } from "./link-secret";
 import { currentUsageRules, rulesForGuests, type RulesForGuests } from "./usage-rules";
 import { currentRetentionPolicy } from "../lifecycle/retention-policy";
 import { withRetentionNotice } from "../lifecycle/retention-notice";
+import { withPartnerNotice } from "../federation/privacy-text";
+import { roomPartnerIds } from "../federation/room-partners";
 
 /** What the landing page shows before the guest accepts. */
 export interface LinkDetails {
@@ -78,7 +80,11 @@ export async function lookUpGuestLink(deps: GuestDeps, secret: unknown, sessionI
     },
     requiresAdmission: found.link.requiresAdmission,
     // The privacy notice's retention periods come from the policy the cleanup enforces.
-    rules: withRetentionNotice(rulesForGuests(rules, deps.config.cityName), await currentRetentionPolicy(deps.db)),
+    // … and a room shared with partner organisations says so before the guest accepts.
+    rules: withPartnerNotice(
+      withRetentionNotice(rulesForGuests(rules, deps.config.cityName), await currentRetentionPolicy(deps.db)),
+      (await roomPartnerIds(deps.db, found.room.id)).length > 0,
+    ),
     returning: back !== null,
   };
 }
