@@ -1,12 +1,10 @@
-import { forbidden, redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
-import { isAppError } from "@/lib/errors";
 import { lifecycleOverviewForAdmin, portalLastActivity, REPORT_HORIZON_DAYS, type LifecycleOverview } from "@/lib/lifecycle/retention-admin";
 import type { DryRunRow } from "@/lib/lifecycle/room-plan";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { forbiddenUnlessAdmin, signedInOrHome } from "../_lib/admin-page";
 import { keepRoomAction, releaseKeepAction, retryJobAction, setRoomPeriodAction } from "./actions";
 import { PolicyForm } from "./policy-form";
 
@@ -92,16 +90,9 @@ function UpcomingRow({ row }: { row: DryRunRow }) {
 
 export default async function RetentionAdminPage({ searchParams }: { searchParams: Promise<Search> }) {
   const { config, db } = portalRuntime();
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await signedInOrHome();
   const search = await searchParams;
-  let overview: LifecycleOverview;
-  try {
-    overview = await lifecycleOverviewForAdmin(db, signedIn.person.id, new Date(), portalLastActivity(config));
-  } catch (err) {
-    if (isAppError(err) && err.code === "not-admin") forbidden();
-    throw err;
-  }
+  const overview = await forbiddenUnlessAdmin(() => lifecycleOverviewForAdmin(db, signedIn.person.id, new Date(), portalLastActivity(config)));
   const notice = search.fehler ? ERRORS[search.fehler] : search.meldung;
   const done = DONE.find(([k]) => search[k]);
   return (

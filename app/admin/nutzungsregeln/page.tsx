@@ -1,27 +1,17 @@
-import { forbidden, redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
-import { isAppError } from "@/lib/errors";
 import { currentUsageRules } from "@/lib/guests/usage-rules";
-import { requireAdmin } from "@/lib/people/admin-access";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { requireAdminPage } from "../_lib/admin-page";
 import { RulesForm } from "./rules-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Nutzungsregeln und Datenschutzhinweis" };
 
 export default async function UsageRulesAdminPage() {
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  await requireAdminPage();
   const { config, db } = portalRuntime();
-  try {
-    await requireAdmin(db, signedIn.person.id);
-  } catch (err) {
-    if (isAppError(err) && err.code === "not-admin") forbidden();
-    throw err;
-  }
   const rules = await currentUsageRules(db);
   return (
     <PageShell cityName={config.cityName} path="/admin/nutzungsregeln">

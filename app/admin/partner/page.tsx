@@ -1,13 +1,10 @@
-import { forbidden, redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
-import { isAppError } from "@/lib/errors";
 import { listPartners, type PartnerWithServers } from "@/lib/federation/partners";
 import { nextStatuses, STATUS_LABELS } from "@/lib/federation/partner-status";
-import { requireAdmin } from "@/lib/people/admin-access";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { requireAdminPage } from "../_lib/admin-page";
 import { changePartnerStatusAction } from "./actions";
 import { PartnerForm } from "./partner-form";
 
@@ -73,15 +70,8 @@ function PartnerRow({ partner, editing }: { partner: PartnerWithServers; editing
 }
 
 export default async function AdminPartnerPage({ searchParams }: { searchParams: Promise<Search> }) {
+  await requireAdminPage();
   const { config, db } = portalRuntime();
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
-  try {
-    await requireAdmin(db, signedIn.person.id);
-  } catch (err) {
-    if (isAppError(err) && err.code === "not-admin") forbidden();
-    throw err;
-  }
   const search = await searchParams;
   const partners = await listPartners(db);
 

@@ -1,11 +1,9 @@
 import { formatCityTime } from "@/lib/time/berlin-time";
-import { forbidden, redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
-import { isAppError } from "@/lib/errors";
 import { ADMIN_PAGE_SIZE, listPeopleForAdmin, type AdminPersonRow } from "@/lib/people/admin-access";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { forbiddenUnlessAdmin, signedInOrHome } from "../_lib/admin-page";
 import { eraseDataAction, lockAccessAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -135,17 +133,10 @@ function PersonRow({ person, isSelf }: { person: AdminPersonRow; isSelf: boolean
 
 export default async function AdminPeoplePage({ searchParams }: { searchParams: Promise<Search> }) {
   const { config, db } = portalRuntime();
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await signedInOrHome();
   const search = await searchParams;
   const page = Math.min(10_000, Math.max(1, Number.parseInt(search.seite ?? "1", 10) || 1));
-  let rows: AdminPersonRow[];
-  try {
-    rows = await listPeopleForAdmin(db, signedIn.person.id, { q: search.q, page });
-  } catch (err) {
-    if (isAppError(err) && err.code === "not-admin") forbidden();
-    throw err;
-  }
+  const rows = await forbiddenUnlessAdmin(() => listPeopleForAdmin(db, signedIn.person.id, { q: search.q, page }));
   const confirm = rows.find((p) => p.id === search.bestaetigen && p.id !== signedIn.person.id);
   const locked = rows.find((p) => p.id === search.gesperrt);
   const confirmErase = rows.find((p) => p.id === search.loeschen && p.id !== signedIn.person.id && !p.erased);

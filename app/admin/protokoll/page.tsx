@@ -1,14 +1,12 @@
-import { forbidden, redirect } from "next/navigation";
 import type { AuditEntry } from "@/drizzle/schema";
 import { ACTION_GROUPS, actionLabel } from "@/lib/audit/action-labels";
 import { auditPageForAdmin } from "@/lib/audit/audit-access";
 import { auditFilterSchema, type AuditFilter } from "@/lib/audit/audit-query";
-import { currentSession } from "@/lib/auth/current-session";
-import { isAppError } from "@/lib/errors";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { forbiddenUnlessAdmin, signedInOrHome } from "../_lib/admin-page";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Protokoll" };
@@ -94,21 +92,14 @@ function Field({ id, label, value, error, type = "text", list }: { id: keyof Sea
 
 export default async function AuditTrailPage({ searchParams }: { searchParams: Promise<Search> }) {
   const { config, db } = portalRuntime();
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await signedInOrHome();
   const search = await searchParams;
   const parsed = auditFilterSchema.safeParse(filterInput(search));
   const errors: Partial<Record<keyof Search, string>> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[FIELD_OF[String(issue.path[0])] ?? "aktion"] ??= issue.message;
   // An invalid filter shows the form with its errors and no entries (never an unfiltered log by surprise).
   const filter: AuditFilter | null = parsed.success ? parsed.data : null;
-  let page;
-  try {
-    page = await auditPageForAdmin(db, signedIn.person.id, filter ?? auditFilterSchema.parse({}));
-  } catch (err) {
-    if (isAppError(err) && err.code === "not-admin") forbidden();
-    throw err;
-  }
+  const page = await forbiddenUnlessAdmin(() => auditPageForAdmin(db, signedIn.person.id, filter ?? auditFilterSchema.parse({})));
 
   return (
     <PageShell cityName={config.cityName} path="/admin/protokoll">

@@ -1,28 +1,18 @@
-import { forbidden, redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
-import { isAppError } from "@/lib/errors";
-import { requireAdmin } from "@/lib/people/admin-access";
 import { formValuesFromPolicy } from "@/lib/policy/policy-form";
 import { readCurrentPolicy } from "@/lib/policy/policy-store";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { requireAdminPage } from "../_lib/admin-page";
 import { PolicyForm } from "./policy-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Nutzungsrichtlinie" };
 
 export default async function UsagePolicyAdminPage() {
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  await requireAdminPage();
   const { config, db } = portalRuntime();
-  try {
-    await requireAdmin(db, signedIn.person.id);
-  } catch (err) {
-    if (isAppError(err) && err.code === "not-admin") forbidden();
-    throw err;
-  }
   const current = await readCurrentPolicy(db);
   return (
     <PageShell cityName={config.cityName} path="/admin/richtlinie">
