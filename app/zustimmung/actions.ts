@@ -1,22 +1,18 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { acceptRulesAsStaff, homeserverConsentFrom } from "@/lib/policy/staff-consent";
+import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 const input = z.object({ version: z.coerce.number().int().min(1) });
 
 /** "Ich stimme zu": records the acceptance and tells the homeserver; then on to the dashboard. */
 export async function acceptRulesAction(form: FormData): Promise<void> {
   const { config, db, log } = portalRuntime();
-  if (!isSameOriginRequest(await headers(), config.portal.url)) redirect("/zustimmung?fehler=herkunft");
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller("/zustimmung?fehler=herkunft");
   const parsed = input.safeParse({ version: form.get("version") });
   if (!parsed.success) redirect("/zustimmung?fehler=eingabe");
   try {

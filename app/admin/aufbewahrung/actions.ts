@@ -1,14 +1,12 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { keepRoomPermanently, releaseRoomKeep, setRoomPeriod } from "@/lib/lifecycle/room-retention-actions";
 import { retryFlaggedJobByAdmin, saveRetentionPolicyByAdmin } from "@/lib/lifecycle/retention-admin";
+import { formActionCaller, redirectActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 const PAGE = "/admin/aufbewahrung";
 const POLICY_FIELDS = [
@@ -33,10 +31,9 @@ export interface SavePolicyState {
 
 /** Thin edge: origin, session, one lib call that checks the admin role and validates every field. */
 export async function savePolicyAction(_prev: SavePolicyState, form: FormData): Promise<SavePolicyState> {
-  const { config, db, log } = portalRuntime();
-  if (!isSameOriginRequest(await headers(), config.portal.url)) return { message: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt." };
-  const signedIn = await currentSession();
-  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  const { signedIn, message } = await formActionCaller();
+  if (!signedIn) return { message };
+  const { db, log } = portalRuntime();
   const values = Object.fromEntries(POLICY_FIELDS.map((k) => [k, String(form.get(k) ?? "")]));
   try {
     const result = await saveRetentionPolicyByAdmin(db, signedIn.person.id, values);
@@ -44,19 +41,14 @@ export async function savePolicyAction(_prev: SavePolicyState, form: FormData): 
     return { saved: result.policy.version };
   } catch (err) {
     if (isAppError(err)) return { message: err.userMessage, values };
-    const errorId = crypto.randomUUID();
-    log.error({ errorId, err }, "saving the retention policy failed");
-    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.`, values };
+    return { message: unexpectedErrorMessage(log, err, "saving the retention policy failed"), values };
   }
 }
 
 const roomInput = z.object({ roomId: z.string().regex(/^![^:]+:.+$/) });
 
 async function guarded(form: FormData, run: (actorId: string, roomId: string) => Promise<void>, okParam: string): Promise<never> {
-  const { config } = portalRuntime();
-  if (!isSameOriginRequest(await headers(), config.portal.url)) redirect(`${PAGE}?fehler=herkunft`);
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(`${PAGE}?fehler=herkunft`);
   const parsed = roomInput.safeParse({ roomId: form.get("roomId") });
   if (!parsed.success) redirect(`${PAGE}?fehler=eingabe`);
   let target = `${PAGE}?${okParam}=1`;
@@ -85,10 +77,8 @@ export async function setRoomPeriodAction(form: FormData): Promise<void> {
 }
 
 export async function retryJobAction(form: FormData): Promise<void> {
-  const { config, db } = portalRuntime();
-  if (!isSameOriginRequest(await headers(), config.portal.url)) redirect(`${PAGE}?fehler=herkunft`);
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(`${PAGE}?fehler=herkunft`);
+  const { db } = portalRuntime();
   const jobId = z.uuid().safeParse(form.get("jobId"));
   if (!jobId.success) redirect(`${PAGE}?fehler=eingabe`);
   let target = `${PAGE}?erneut=1`;

@@ -1,13 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { publishUsageRulesByAdmin, usageRulesForm } from "@/lib/guests/usage-rules-admin";
 import { fieldErrors } from "@/lib/rooms/create-room-input";
+import { formActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 export interface PublishRulesState {
   message?: string;
@@ -31,12 +29,9 @@ export async function publishRulesAction(prev: PublishRulesState, form: FormData
 }
 
 async function publish(form: FormData): Promise<PublishRulesState> {
-  const { config, db, log } = portalRuntime();
-  if (!isSameOriginRequest(await headers(), config.portal.url)) {
-    return { message: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt." };
-  }
-  const signedIn = await currentSession();
-  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  const { signedIn, message } = await formActionCaller();
+  if (!signedIn) return { message };
+  const { db, log } = portalRuntime();
   const submitted = {
     textDe: String(form.get("textDe") ?? ""),
     textEn: String(form.get("textEn") ?? ""),
@@ -52,8 +47,6 @@ async function publish(form: FormData): Promise<PublishRulesState> {
     return { published: rules.version, texts: { textDe: rules.textDe, textEn: rules.textEn, privacyDe: rules.privacyDe, privacyEn: rules.privacyEn } };
   } catch (err) {
     if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors, texts: submitted };
-    const errorId = crypto.randomUUID();
-    log.error({ errorId, err }, "publishing usage rules failed");
-    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.`, texts: submitted };
+    return { message: unexpectedErrorMessage(log, err, "publishing usage rules failed"), texts: submitted };
   }
 }

@@ -1,13 +1,11 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { changePartnerStatus, createPartner, updatePartner } from "@/lib/federation/partners";
+import { formActionCaller, redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 const PAGE = "/admin/partner";
 
@@ -17,15 +15,10 @@ export interface PartnerFormState {
   saved?: boolean;
 }
 
-async function isSameOrigin(): Promise<boolean> {
-  return isSameOriginRequest(await headers(), portalRuntime().config.portal.url);
-}
-
 /** Create (no partnerId) or edit a partner; the admin role is checked in lib/federation against the database. */
 export async function savePartnerAction(_prev: PartnerFormState, form: FormData): Promise<PartnerFormState> {
-  if (!(await isSameOrigin())) return { message: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt." };
-  const signedIn = await currentSession();
-  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  const { signedIn, message } = await formActionCaller();
+  if (!signedIn) return { message };
   const { db, config } = portalRuntime();
   const input = {
     name: String(form.get("name") ?? ""),
@@ -49,9 +42,7 @@ const statusInput = z.object({ partnerId: z.uuid(), status: z.enum(["approved", 
 
 /** "Freigeben" / "Sperren". */
 export async function changePartnerStatusAction(form: FormData): Promise<void> {
-  if (!(await isSameOrigin())) redirect(`${PAGE}?fehler=herkunft`);
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(`${PAGE}?fehler=herkunft`);
   const parsed = statusInput.safeParse({ partnerId: form.get("partnerId"), status: form.get("status") });
   if (!parsed.success) redirect(`${PAGE}?fehler=eingabe`);
   let target: string;

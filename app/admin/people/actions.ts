@@ -1,32 +1,18 @@
 "use server";
 
-import { isSameOriginRequest } from "@/lib/security/same-origin";
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { lockAccessByAdmin } from "@/lib/people/admin-access";
-import { portalRuntime } from "@/lib/portal/runtime";
+import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { erasePersonForAdmin } from "@/lib/privacy/subject-requests";
 
 const PAGE = "/admin/people";
 const input = z.object({ personId: z.uuid() });
 
-/**
- * Next refuses a server action whose Origin names another host, but lets one
- * without an Origin through; this also refuses those (cookies are SameSite=Lax
- * on top).
- */
-async function isSameOrigin(): Promise<boolean> {
-  return isSameOriginRequest(await headers(), portalRuntime().config.portal.url);
-}
-
 /** "Zugang sperren": the admin role is checked in lib/people/admin-access against the database. */
 export async function lockAccessAction(formData: FormData): Promise<void> {
-  if (!(await isSameOrigin())) redirect(`${PAGE}?fehler=herkunft`);
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(`${PAGE}?fehler=herkunft`);
   const parsed = input.safeParse({ personId: formData.get("personId") });
   if (!parsed.success) redirect(`${PAGE}?fehler=eingabe`);
 
@@ -45,9 +31,7 @@ export async function lockAccessAction(formData: FormData): Promise<void> {
 
 /** "Personendaten löschen" (GDPR Art. 17), after the confirm step; running it again completes a run that stopped. */
 export async function eraseDataAction(formData: FormData): Promise<void> {
-  if (!(await isSameOrigin())) redirect(`${PAGE}?fehler=herkunft`);
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(`${PAGE}?fehler=herkunft`);
   const parsed = input.safeParse({ personId: formData.get("personId") });
   if (!parsed.success || formData.get("bestaetigt") !== "ja") redirect(`${PAGE}?fehler=eingabe`);
 

@@ -1,13 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { formFieldOf, policyInputFromForm } from "@/lib/policy/policy-form";
 import { savePolicyByAdmin } from "@/lib/policy/policy-store";
+import { formActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 export interface SavePolicyState {
   message?: string;
@@ -19,12 +17,9 @@ export interface SavePolicyState {
 
 /** Thin edge: origin, session, one lib call (which checks the admin role and validates everything). */
 export async function savePolicyAction(_prev: SavePolicyState, form: FormData): Promise<SavePolicyState> {
-  const { config, db, log } = portalRuntime();
-  if (!isSameOriginRequest(await headers(), config.portal.url)) {
-    return { message: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt." };
-  }
-  const signedIn = await currentSession();
-  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  const { signedIn, message } = await formActionCaller();
+  if (!signedIn) return { message };
+  const { db, log } = portalRuntime();
   const get = (name: string) => {
     const v = form.get(name);
     return typeof v === "string" ? v : null;
@@ -40,8 +35,6 @@ export async function savePolicyAction(_prev: SavePolicyState, form: FormData): 
       const fieldErrors = Object.fromEntries(Object.entries(err.fieldErrors).map(([k, v]) => [formFieldOf(k), v]));
       return { message: err.userMessage, fieldErrors, values };
     }
-    const errorId = crypto.randomUUID();
-    log.error({ errorId, err }, "saving the usage policy failed");
-    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Die bisherige Richtlinie bleibt in Kraft.`, values };
+    return { message: unexpectedErrorMessage(log, err, "saving the usage policy failed", "Die bisherige Richtlinie bleibt in Kraft."), values };
   }
 }

@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { inArray, or } from "drizzle-orm";
 import { people } from "@/drizzle/schema";
 import { currentSession } from "@/lib/auth/current-session";
@@ -9,9 +8,9 @@ import { isAppError } from "@/lib/errors";
 import { meetingChangeInput } from "@/lib/invitations/meeting-change-input";
 import { requestMeetingChange } from "@/lib/invitations/meeting-changes";
 import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isSameOriginAction, SESSION_EXPIRED_MESSAGE, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { fieldErrors } from "@/lib/rooms/create-room-input";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 export interface ChangeFormState {
   message?: string;
@@ -43,10 +42,10 @@ async function participantIdsFor(raw: string): Promise<{ ids: string[]; unknown:
  * call, which checks the person's power in the room on the homeserver.
  */
 export async function changeMeetingAction(roomId: string, _prev: ChangeFormState, form: FormData): Promise<ChangeFormState> {
-  const { config, db, service, log } = portalRuntime();
-  if (!isRoomId(roomId) || !isSameOriginRequest(await headers(), config.portal.url)) return { message: "Ungültige Anfrage." };
+  const { db, service, log } = portalRuntime();
+  if (!isRoomId(roomId) || !(await isSameOriginAction())) return { message: "Ungültige Anfrage." };
   const signedIn = await currentSession();
-  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  if (!signedIn) return { message: SESSION_EXPIRED_MESSAGE };
 
   const kind = form.get("kind");
   let candidate: unknown;
@@ -66,9 +65,7 @@ export async function changeMeetingAction(roomId: string, _prev: ChangeFormState
     await requestMeetingChange({ db, service }, { person: signedIn.person, matrixUserId: signedIn.matrixUserId }, roomId, parsed.data);
   } catch (err) {
     if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors };
-    const errorId = crypto.randomUUID();
-    log.error({ errorId, err }, "meeting change failed");
-    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.` };
+    return { message: unexpectedErrorMessage(log, err, "meeting change failed") };
   }
   revalidatePath(`/rooms/${encodeURIComponent(roomId)}`);
   revalidatePath(`/rooms/${encodeURIComponent(roomId)}/bearbeiten`);

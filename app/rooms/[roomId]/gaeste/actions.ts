@@ -1,10 +1,8 @@
 "use server";
 
-import { isSameOriginRequest } from "@/lib/security/same-origin";
-import { portalRuntime } from "@/lib/portal/runtime";
+import { isSameOriginAction, SESSION_EXPIRED_MESSAGE, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { guestLinkQrSvg } from "@/lib/guests/guest-link-qr";
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { eq } from "drizzle-orm";
 import { people } from "@/drizzle/schema";
 import { currentSession } from "@/lib/auth/current-session";
@@ -25,11 +23,6 @@ export interface GuestLinkFormState {
   created?: { url: string; label: string; invitation: string; ics: string | null; qrSvg: string };
 }
 
-/** Server actions do not refuse cross-site posts without an Origin header (WEB-01). */
-async function isCrossSite(): Promise<boolean> {
-  return !isSameOriginRequest(await headers(), portalRuntime().config.portal.url);
-}
-
 async function moderator(): Promise<Moderator | null> {
   const signedIn = await currentSession();
   if (!signedIn) return null;
@@ -38,18 +31,16 @@ async function moderator(): Promise<Moderator | null> {
 
 function failure(err: unknown, what: string): GuestLinkFormState {
   if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors };
-  const errorId = crypto.randomUUID();
-  portalGuests().deps.log.error({ errorId, err }, what);
-  return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.` };
+  return { message: unexpectedErrorMessage(portalGuests().deps.log, err, what) };
 }
 
 const gaestePath = (roomId: string) => `/rooms/${encodeURIComponent(roomId)}/gaeste`;
 
 /** Thin edge: session, zod, one lib call (which checks moderation on the homeserver). */
 export async function createGuestLinkAction(roomId: string, _prev: GuestLinkFormState, form: FormData): Promise<GuestLinkFormState> {
-  if (!isRoomId(roomId) || (await isCrossSite())) return { message: "Ungültige Anfrage." };
+  if (!isRoomId(roomId) || !(await isSameOriginAction())) return { message: "Ungültige Anfrage." };
   const actor = await moderator();
-  if (!actor) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  if (!actor) return { message: SESSION_EXPIRED_MESSAGE };
   const parsed = createGuestLinkInput.safeParse({
     label: form.get("label") ?? "",
     expiresAt: form.get("expiresAt") || undefined,
@@ -87,7 +78,7 @@ export async function createGuestLinkAction(roomId: string, _prev: GuestLinkForm
 const idForm = z.object({ id: z.uuid() });
 
 export async function revokeGuestLinkAction(roomId: string, form: FormData): Promise<void> {
-  if (!isRoomId(roomId) || (await isCrossSite())) return;
+  if (!isRoomId(roomId) || !(await isSameOriginAction())) return;
   const actor = await moderator();
   const parsed = idForm.safeParse({ id: form.get("linkId") });
   if (!actor || !parsed.success) return;
@@ -100,7 +91,7 @@ export async function revokeGuestLinkAction(roomId: string, form: FormData): Pro
 }
 
 export async function decideGuestAction(roomId: string, form: FormData): Promise<void> {
-  if (!isRoomId(roomId) || (await isCrossSite())) return;
+  if (!isRoomId(roomId) || !(await isSameOriginAction())) return;
   const actor = await moderator();
   const parsed = z.object({ id: z.uuid(), decision: z.enum(["admit", "reject"]) }).safeParse({ id: form.get("guestId"), decision: form.get("decision") });
   if (!actor || !parsed.success) return;

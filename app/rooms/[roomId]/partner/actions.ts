@@ -1,31 +1,23 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { invitePartnerUser } from "@/lib/federation/invite-partner-user";
 import { profileLookup } from "@/lib/federation/profile-lookup";
 import { requireRoomAdmin, setRoomPartners } from "@/lib/federation/room-partners";
+import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 const roomIdSchema = z.string().regex(/^![^:]+:.+$/).max(255);
 const page = (roomId: string, query: string) => `/rooms/${encodeURIComponent(roomId)}/partner?${query}`;
-
-async function isSameOrigin(): Promise<boolean> {
-  return isSameOriginRequest(await headers(), portalRuntime().config.portal.url);
-}
 
 /** "Für Partner öffnen": room admins only (power level from the homeserver). */
 export async function saveRoomPartnersAction(form: FormData): Promise<void> {
   const roomId = roomIdSchema.safeParse(form.get("roomId"));
   if (!roomId.success) redirect("/");
-  if (!(await isSameOrigin())) redirect(page(roomId.data, "fehler=herkunft"));
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(page(roomId.data, "fehler=herkunft"));
   const partnerIds = z.array(z.uuid()).max(50).safeParse(form.getAll("partnerIds"));
   if (!partnerIds.success) redirect(page(roomId.data, "fehler=eingabe"));
   const { db, service } = portalRuntime();
@@ -52,9 +44,7 @@ export async function saveRoomPartnersAction(form: FormData): Promise<void> {
 export async function invitePartnerUserAction(form: FormData): Promise<void> {
   const roomId = roomIdSchema.safeParse(form.get("roomId"));
   if (!roomId.success) redirect("/");
-  if (!(await isSameOrigin())) redirect(page(roomId.data, "fehler=herkunft"));
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
+  const signedIn = await redirectActionCaller(page(roomId.data, "fehler=herkunft"));
   const invitee = String(form.get("userId") ?? "").slice(0, 300);
   const rt = portalRuntime();
   let target: string;
