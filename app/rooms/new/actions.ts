@@ -1,10 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { createRoomForPerson } from "@/lib/portal/rooms";
 import { assertApprovedPartners, openNewRoomToPartners } from "@/lib/federation/room-partners";
+import { formActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { createRoomInput, fieldErrors } from "@/lib/rooms/create-room-input";
 
@@ -13,10 +13,10 @@ export interface CreateRoomState {
   fieldErrors?: Record<string, string>;
 }
 
-/** Thin edge: session, zod, one lib call; errors become messages for the form, never stack traces. */
+/** Thin edge: origin, session, zod, one lib call; errors become messages for the form, never stack traces. */
 export async function createRoomAction(_prev: CreateRoomState, form: FormData): Promise<CreateRoomState> {
-  const signedIn = await currentSession();
-  if (!signedIn) return { message: "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an." };
+  const { signedIn, message } = await formActionCaller();
+  if (!signedIn) return { message };
   const parsed = createRoomInput.safeParse({
     kind: form.get("kind"),
     name: form.get("name") ?? "",
@@ -43,9 +43,7 @@ export async function createRoomAction(_prev: CreateRoomState, form: FormData): 
     await openNewRoomToPartners(portalRuntime().db, room, partnerIds, signedIn.person.id);
   } catch (err) {
     if (isAppError(err)) return { message: err.userMessage, fieldErrors: err.fieldErrors };
-    const errorId = crypto.randomUUID();
-    portalRuntime().log.error({ errorId, err }, "room creation failed");
-    return { message: `Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.` };
+    return { message: unexpectedErrorMessage(portalRuntime().log, err, "room creation failed") };
   }
   redirect(`/rooms/${encodeURIComponent(roomId)}`);
 }
