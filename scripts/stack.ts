@@ -15,6 +15,8 @@ import { startEmbeddedDb } from "../lib/db/embedded-server";
 import { DEMO_PASSWORD, DEMO_USERS } from "../lib/dev-idp/demo-users";
 import { DEMO_ALLOWED_GROUPS } from "./stack/demo-defaults";
 import { homeserverFilesFromConfig } from "../lib/homeserver/homeserver-files";
+import { prepareConsentForStart, recordPortalAcceptances } from "../lib/homeserver/consent-at-start";
+import { homeserverConsentFrom } from "../lib/policy/staff-consent";
 import { currentRetentionPolicy } from "../lib/lifecycle/retention-policy";
 import { approvedPartnerServers } from "../lib/federation/partners";
 import { startSynapse } from "../lib/homeserver/synapse-process";
@@ -150,9 +152,16 @@ async function main(): Promise<void> {
       log.info({ port: config.database.pglitePort }, "embedded database listening");
     }
     const migrator = openDb(config.database.url, { max: 1 });
-    // Synapse reads its federation allow-list and message retention only at start: as of now.
-    const [partnerServerNames, retentionPolicy] = await runMigrations(migrator)
-      .then(() => Promise.all([approvedPartnerServers(migrator.db), currentRetentionPolicy(migrator.db)]))
+    const synapseDir = path.join(config.dataDir, "synapse");
+    // Synapse reads its federation allow-list, message retention and consent version only at start: as of now.
+    const [partnerServerNames, retentionPolicy, consentVersion] = await runMigrations(migrator)
+      .then(() =>
+        Promise.all([
+          approvedPartnerServers(migrator.db),
+          currentRetentionPolicy(migrator.db),
+          prepareConsentForStart(migrator.db, config, synapseDir),
+        ]),
+      )
       .finally(() => migrator.close());
 
     if (config.demo) {
@@ -168,11 +177,11 @@ async function main(): Promise<void> {
       mailCatcherUrl = catcher.webUrl;
     }
 
-    const synapseDir = path.join(config.dataDir, "synapse");
     const files = homeserverFilesFromConfig(config, {
       dataDir: synapseDir,
       partnerServerNames,
       messageRetentionDays: retentionPolicy.messageRetentionDays,
+      consentVersion,
     });
     const synapse = await startSynapse({
       venvDir: path.join(ROOT, ".venv", "synapse"),
@@ -183,6 +192,13 @@ async function main(): Promise<void> {
       logger: createLogger("synapse", config.logLevel === "debug" || config.logLevel === "trace" ? config.logLevel : "warn"),
     });
     stops.push({ name: "homeserver", stop: synapse.stop });
+    const homeserverConsent = homeserverConsentFrom(config);
+    if (consentVersion !== undefined && homeserverConsent) {
+      // Acceptances given in the portal while consent tracking was off count in Element too.
+      const consentDb = openDb(config.database.url, { max: 1 });
+      const recorded = await recordPortalAcceptances(consentDb.db, homeserverConsent, consentVersion, log).finally(() => consentDb.close());
+      log.info({ version: consentVersion, recorded }, "consent tracking on: usage rules required on the homeserver");
+    }
     if (config.demo) childEnv.MATRIX_ADMIN_TOKEN = await ensureDemoAdminToken(config);
     if (!childEnv.MATRIX_ADMIN_TOKEN) throw new Error("MATRIX_ADMIN_TOKEN: is required and has no default");
 

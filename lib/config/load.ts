@@ -29,6 +29,8 @@ export interface AppConfig {
     registrationSharedSecret: string;
     /** Access token of a homeserver admin; used only for identity checks and leavers. */
     adminToken: string;
+    /** The generated homeserver.yaml carries Synapse's consent tracking, fed from the current usage rules. */
+    consentTracking: boolean;
   };
   appservice: {
     id: string;
@@ -128,6 +130,7 @@ export function parseConfig(
       synapseDatabaseUrl: e.SYNAPSE_DATABASE_URL,
       registrationSharedSecret: s("MATRIX_REGISTRATION_SHARED_SECRET"),
       adminToken: s("MATRIX_ADMIN_TOKEN"),
+      consentTracking: e.HOMESERVER_CONSENT,
     },
     appservice: {
       id: e.APPSERVICE_ID,

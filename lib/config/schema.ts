@@ -54,6 +54,7 @@ export const envSchema = z.object({
     .optional(),
   MATRIX_REGISTRATION_SHARED_SECRET: secret.optional(),
   MATRIX_ADMIN_TOKEN: secret.optional(),
+  HOMESERVER_CONSENT: bool.default(false),
 
   // --- application service (bots and guests) ---
   APPSERVICE_ID: z.string().regex(/^[a-z0-9_-]+$/).default("stadtfunk"),

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { stringify } from "yaml";
 import type { AppConfig } from "../config/load";
 import { buildAppserviceRegistration } from "../matrix/appservice-registration";
@@ -5,6 +6,11 @@ import { buildSynapseLogConfig, renderSynapseLogConfig } from "./log-config";
 import { buildSynapseConfig, renderSynapseConfig } from "./synapse-config";
 import { synapsePaths } from "./synapse-process";
 import { guestLimitsModule } from "./modules/guest-limits-module";
+
+/** Where the consent form's templates are written (lib/homeserver/consent-at-start). */
+export function consentTemplateDir(dataDir: string): string {
+  return path.join(dataDir, "consent");
+}
 
 export interface HomeserverFiles {
   configYaml: string;
@@ -26,6 +32,11 @@ export function homeserverFilesFromConfig(
     partnerServerNames?: readonly string[];
     /** The retention policy's message lifetime, read from the database at start (lib/lifecycle). */
     messageRetentionDays?: number | null;
+    /**
+     * The current usage-rules version, read from the database at start; with
+     * HOMESERVER_CONSENT the homeserver requires it (templates: consentTemplateDir).
+     */
+    consentVersion?: number;
   },
 ): HomeserverFiles {
   const paths = synapsePaths(opts.dataDir);
@@ -62,6 +73,10 @@ export function homeserverFilesFromConfig(
     modules: [guestLimitsModule(config)],
     bcryptRounds: opts.bcryptRounds,
     messageRetentionDays: opts.messageRetentionDays,
+    consent:
+      config.matrix.consentTracking && opts.consentVersion !== undefined
+        ? { templateDir: consentTemplateDir(opts.dataDir), version: opts.consentVersion }
+        : undefined,
   });
   return {
     configYaml: renderSynapseConfig(synapse),

@@ -10,8 +10,13 @@ import { startSynapse, synapsePaths, type RunningSynapse } from "../../lib/homes
 import { createLogger } from "../../lib/log";
 import { auditLog, people } from "../../drizzle/schema";
 import { createTestDb, type TestDb } from "../../lib/db/testing/test-db";
-import { acceptRulesAsStaff, isConsentTrackingOn, rulesToAccept } from "../../lib/policy/staff-consent";
+import { acceptRulesAsStaff, homeserverConsentFrom, isConsentTrackingOn, rulesToAccept } from "../../lib/policy/staff-consent";
 import { registerUser } from "../../lib/matrix/admin-register";
+import { parseConfig } from "../../lib/config/load";
+import { homeserverFilesFromConfig } from "../../lib/homeserver/homeserver-files";
+import { prepareConsentForStart, recordPortalAcceptances } from "../../lib/homeserver/consent-at-start";
+import { publishUsageRules } from "../../lib/guests/usage-rules";
+import { staffRulesAcceptances } from "../../drizzle/tables/staff-consent";
 
 /**
  * Consent tracking for staff who only use Element, on a Synapse of its own
@@ -132,4 +137,117 @@ describe("consent tracking for Element-only staff (own Synapse)", () => {
       await testDb.close();
     }
   }, 120_000);
+});
+
+/**
+ * What `npm start` does with HOMESERVER_CONSENT=true (scripts/stack.ts): the
+ * current rules version is read from the database before the homeserver
+ * starts, the generated homeserver.yaml requires it, acceptances given in
+ * the portal are recorded, and a newly published version counts on the
+ * homeserver after its restart.
+ */
+describe("consent tracking in the generated homeserver configuration (own Synapse)", () => {
+  let dir: string;
+  let synapse: RunningSynapse | undefined;
+  let testDb: TestDb;
+  let url: string;
+  let port: number;
+  const sharedSecret = randomBytes(24).toString("base64url");
+  const asToken = randomBytes(24).toString("base64url");
+  const log = createLogger("test", "silent");
+  const texts = (marker: string) => ({
+    textDe: `Nutzungsregeln der Stadt {stadt}, Fassung ${marker}: sachlich bleiben.`,
+    textEn: `Usage rules of {stadt}, edition ${marker}: stay factual.`,
+    privacyDe: "Datenschutzhinweise der Stadt: nur das Nötige wird gespeichert.",
+    privacyEn: "Privacy notice of the city: only what is needed is stored.",
+  });
+
+  async function startFromDatabase(): Promise<number> {
+    const config = parseConfig({
+      CITY_NAME: "Musterstadt",
+      MATRIX_SERVER_NAME: "consent-start.test",
+      MATRIX_HOMESERVER_URL: url,
+      MATRIX_REGISTRATION_SHARED_SECRET: sharedSecret,
+      APPSERVICE_AS_TOKEN: asToken,
+      APPSERVICE_HS_TOKEN: randomBytes(24).toString("base64url"),
+      HOMESERVER_CONSENT: "true",
+    });
+    const version = await prepareConsentForStart(testDb.db, config, dir);
+    const files = homeserverFilesFromConfig(config, { dataDir: dir, consentVersion: version, bcryptRounds: 4 });
+    synapse = await startSynapse({
+      venvDir: path.join(ROOT, ".venv", "synapse"),
+      dataDir: dir,
+      ...files,
+      url,
+      logger: createLogger("synapse", process.env.LOG_LEVEL ?? "error"),
+    });
+    return version!;
+  }
+
+  const createRoomAs = (token: string, asUserId?: string) =>
+    fetch(`${url}/_matrix/client/v3/createRoom${asUserId ? `?user_id=${encodeURIComponent(asUserId)}` : ""}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ preset: "private_chat" }),
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "stadtfunk-consent-start-"));
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    testDb = await createTestDb();
+  });
+
+  afterAll(async () => {
+    await synapse?.stop();
+    await testDb?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("requires the database's current rules, records portal acceptances, exempts the bots, and takes a new version at the restart", async () => {
+    const { db } = testDb;
+    const second = await publishUsageRules(db, texts("zwei"), null);
+    expect(await startFromDatabase()).toBe(second.version);
+
+    const page = await fetch(`${url}/_matrix/consent`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Nutzungsregeln der Stadt Musterstadt, Fassung zwei");
+
+    // Staff who accepted in the portal while the homeserver did not track consent yet.
+    const staff = await registerUser({ homeserverUrl: url, sharedSecret, username: `staff-${randomBytes(4).toString("hex")}`, password: randomBytes(12).toString("base64url"), admin: false });
+    const other = await registerUser({ homeserverUrl: url, sharedSecret, username: `staff-${randomBytes(4).toString("hex")}`, password: randomBytes(12).toString("base64url"), admin: false });
+    const [person] = await db.insert(people).values({ subject: randomBytes(8).toString("hex"), displayName: "Clara Kämmerer", matrixUserId: staff.user_id }).returning();
+    await db.insert(people).values({ subject: randomBytes(8).toString("hex"), displayName: "Dieter Dach", matrixUserId: other.user_id });
+    await db.insert(staffRulesAcceptances).values({ personId: person!.id, rulesVersion: second.version, homeserverRecordedAt: new Date() });
+    expect((await createRoomAs(staff.access_token)).status).toBe(403);
+
+    const homeserver = homeserverConsentFrom({ matrix: { homeserverUrl: url, registrationSharedSecret: sharedSecret } })!;
+    expect(await recordPortalAcceptances(db, homeserver, second.version, log)).toBe(1);
+    expect((await createRoomAs(staff.access_token)).status).toBe(200);
+    // Someone who never accepted stays blocked, with the link to the rules.
+    const blocked = await createRoomAs(other.access_token);
+    expect(blocked.status).toBe(403);
+    expect(((await blocked.json()) as { errcode: string }).errcode).toBe("M_CONSENT_NOT_GIVEN");
+
+    // The service's own accounts (bots, guests) are registered by the application service and never asked.
+    const botLocalpart = `_stadtfunk_regeln`;
+    const registered = await fetch(`${url}/_matrix/client/v3/register`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${asToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ type: "m.login.application_service", username: botLocalpart }),
+    });
+    expect(registered.status).toBe(200);
+    expect((await createRoomAs(asToken, `@${botLocalpart}:consent-start.test`)).status).toBe(200);
+
+    // A newly published version is what the homeserver requires after its restart, and not before.
+    const third = await publishUsageRules(db, texts("drei"), null);
+    expect((await createRoomAs(staff.access_token)).status).toBe(200);
+    await synapse!.stop();
+    synapse = undefined;
+    expect(await startFromDatabase()).toBe(third.version);
+    const again = await createRoomAs(staff.access_token);
+    expect(again.status).toBe(403);
+    expect(((await again.json()) as { errcode: string }).errcode).toBe("M_CONSENT_NOT_GIVEN");
+    expect(await (await fetch(`${url}/_matrix/consent`)).text()).toContain("Fassung drei");
+  }, 180_000);
 });
