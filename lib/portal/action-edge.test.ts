@@ -54,7 +54,7 @@ describe("unexpected errors", () => {
   it("log the error under an id the message quotes, and never show the error itself", () => {
     const log = { error: vi.fn() };
     const message = edge.unexpectedErrorMessage(log as never, new Error("secret stack detail"), "saving failed");
-    const [[{ errorId }, what]] = log.error.mock.calls;
+    const [{ errorId }, what] = log.error.mock.calls[0] as [{ errorId: string }, string];
     expect(what).toBe("saving failed");
     expect(message).toBe(`Unerwarteter Fehler (Fehler-ID ${errorId}). Bitte versuchen Sie es erneut.`);
     expect(message).not.toContain("secret");
