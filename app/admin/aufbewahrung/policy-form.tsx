@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { savePolicyAction, type SavePolicyState } from "./actions";
+import { FieldError } from "../../_components/field-error";
 
 const FIELDS: { name: string; label: string; hint: string; optional?: boolean }[] = [
   { name: "meetingDeleteAfterDays", label: "Besprechungsräume: löschen nach Terminende (Tage)", hint: "Standard 30" },
@@ -51,11 +52,7 @@ export function PolicyForm({ current }: { current: Record<string, string> }) {
           <p id={`${f.name}-hint`} className="text-sm text-slate-600">
             {f.hint}
           </p>
-          {err[f.name] && (
-            <p id={`${f.name}-error`} className="text-sm text-red-800">
-              {err[f.name]}
-            </p>
-          )}
+          <FieldError id={`${f.name}-error`} error={err[f.name]} />
         </div>
       ))}
       <div className="sm:col-span-2">

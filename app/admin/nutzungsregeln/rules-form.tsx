@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { publishRulesAction, type PublishRulesState } from "./actions";
+import { FieldError } from "../../_components/field-error";
 
 const FIELDS = [
   { name: "textDe", label: "Nutzungsregeln (Deutsch)", lang: "de" },
@@ -43,11 +44,7 @@ export function RulesForm({ current }: { current: Texts }) {
             className="mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 font-mono text-sm aria-[invalid=true]:border-red-700"
             {...(err[f.name] ? { "aria-invalid": true, "aria-describedby": `${f.name}-error` } : {})}
           />
-          {err[f.name] && (
-            <p id={`${f.name}-error`} className="mt-1 text-sm text-red-800">
-              {err[f.name]}
-            </p>
-          )}
+          <FieldError id={`${f.name}-error`} error={err[f.name]} />
         </div>
       ))}
       <button

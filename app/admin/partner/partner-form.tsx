@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { savePartnerAction, type PartnerFormState } from "./actions";
+import { FieldError } from "../../_components/field-error";
 
 const inputClass = "mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 aria-[invalid=true]:border-red-700";
 
@@ -19,12 +20,7 @@ export function PartnerForm({ initial, submitLabel }: { initial: PartnerFormValu
   const prefix = initial.partnerId ?? "neu";
   const field = (name: string) =>
     err[name] ? { "aria-invalid": true as const, "aria-describedby": `${prefix}-${name}-error` } : {};
-  const error = (name: string) =>
-    err[name] ? (
-      <p id={`${prefix}-${name}-error`} className="mt-1 text-sm text-red-800">
-        {err[name]}
-      </p>
-    ) : null;
+  const error = (name: string) => <FieldError id={`${prefix}-${name}-error`} error={err[name]} />;
   return (
     <form action={action} className="flex flex-col gap-3" noValidate>
       {initial.partnerId ? <input type="hidden" name="partnerId" value={initial.partnerId} /> : null}

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { savePolicyAction, type SavePolicyState } from "./actions";
+import { FieldError } from "../../_components/field-error";
 
 type Values = Record<string, string>;
 
@@ -43,11 +44,7 @@ function Field({
         {...(errors[name] ? { "aria-invalid": true } : {})}
         {...(describedBy ? { "aria-describedby": describedBy } : {})}
       />
-      {errors[name] && (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-800">
-          {errors[name]}
-        </p>
-      )}
+      <FieldError id={`${id}-error`} error={errors[name]} />
     </div>
   );
 }
@@ -112,11 +109,7 @@ export function PolicyForm({ current }: { current: Values }) {
             aria-describedby={err["attachments.allowedTypes"] ? "attachments-allowedTypes-hint attachments-allowedTypes-error" : "attachments-allowedTypes-hint"}
             {...(err["attachments.allowedTypes"] ? { "aria-invalid": true } : {})}
           />
-          {err["attachments.allowedTypes"] && (
-            <p id="attachments-allowedTypes-error" className="mt-1 text-sm text-red-800">
-              {err["attachments.allowedTypes"]}
-            </p>
-          )}
+          <FieldError id="attachments-allowedTypes-error" error={err["attachments.allowedTypes"]} />
         </div>
         {f("attachments.maxMiB", "Höchstgröße (MiB)")}
       </Group>

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { createRoomAction, type CreateRoomState } from "./actions";
+import { FieldError } from "../../_components/field-error";
 
 interface PersonOption {
   id: string;
@@ -9,14 +10,6 @@ interface PersonOption {
 }
 
 const inputClass = "mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 aria-[invalid=true]:border-red-700";
-
-function FieldError({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p id={id} className="mt-1 text-sm text-red-800">
-      {error}
-    </p>
-  ) : null;
-}
 
 export function CreateRoomForm({
   people,

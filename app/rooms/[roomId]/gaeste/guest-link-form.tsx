@@ -2,16 +2,9 @@
 
 import { useActionState, useEffect, useState } from "react";
 import type { GuestLinkFormState } from "./actions";
+import { FieldError } from "../../../_components/field-error";
 
 const inputClass = "mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 aria-[invalid=true]:border-red-700";
-
-function FieldError({ id, error }: { id: string; error?: string }) {
-  return error ? (
-    <p id={id} className="mt-1 text-sm text-red-800">
-      {error}
-    </p>
-  ) : null;
-}
 
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [copied, setCopied] = useState(false);
