@@ -6,10 +6,13 @@ import { portalRuntime } from "@/lib/portal/runtime";
 
 export const dynamic = "force-dynamic";
 
+const noStore = { "Cache-Control": "no-store" };
+const json = (status: number, error: string) => Response.json({ error }, { status, headers: noStore });
+
 /** The dry run as CSV for the data-protection officer: what would be deleted, when and why. Admins only. */
 export async function GET(): Promise<Response> {
   const signedIn = await currentSession();
-  if (!signedIn) return new Response("Bitte melden Sie sich an.", { status: 401 });
+  if (!signedIn) return json(401, "Bitte melden Sie sich an.");
   const { db, config } = portalRuntime();
   try {
     const overview = await lifecycleOverviewForAdmin(db, signedIn.person.id, new Date(), portalLastActivity(config));
@@ -19,11 +22,12 @@ export async function GET(): Promise<Response> {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="loeschplan-${day}.csv"`,
-        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        ...noStore,
       },
     });
   } catch (err) {
-    if (isAppError(err)) return new Response(err.userMessage, { status: err.status });
+    if (isAppError(err)) return json(err.status, err.userMessage);
     throw err;
   }
 }
