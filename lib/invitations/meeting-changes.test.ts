@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RoomAccess } from "../rooms/room-access";
 import { MEETING_EVENT_TYPE } from "../rooms/room-state";
 import { meetingChangeInput, meetingTimes } from "./meeting-change-input";
-import { canChangeMeeting, meetingChangeLevel } from "./meeting-changes";
+import { canChangeMeeting, mayOfferMeetingChange, meetingChangeLevel } from "./meeting-changes";
 
 const levels = (events: Record<string, number>, stateDefault = 50) => ({
   type: "m.room.power_levels",
@@ -31,6 +31,13 @@ describe("who may change a meeting", () => {
     expect(canChangeMeeting(access(50, "join"))).toBe(true);
     expect(canChangeMeeting(access(0, "join"))).toBe(false);
     expect(canChangeMeeting(access(100, "invite"))).toBe(false);
+  });
+
+  it("offers the edit link to an invited organiser, whom opening the room page joins", () => {
+    expect(mayOfferMeetingChange(access(100, "invite"))).toBe(true);
+    expect(mayOfferMeetingChange(access(100, "join"))).toBe(true);
+    expect(mayOfferMeetingChange(access(0, "invite"))).toBe(false);
+    expect(mayOfferMeetingChange(access(100, "leave"))).toBe(false);
   });
 });
 

@@ -44,6 +44,17 @@ export function canChangeMeeting(access: RoomAccess): boolean {
   return access.membership === "join" && access.powerLevel >= meetingChangeLevel(access);
 }
 
+/**
+ * Whether the room page offers "Raum bearbeiten". The service invites the
+ * organiser and opening the room page joins them, so right after creating a
+ * meeting the page is rendered while they are still invited: the link is
+ * shown to an invitee with the level too. The edit page itself still
+ * requires the join (canChangeMeeting).
+ */
+export function mayOfferMeetingChange(access: RoomAccess): boolean {
+  return (access.membership === "join" || access.membership === "invite") && access.powerLevel >= meetingChangeLevel(access);
+}
+
 export function membershipIn(access: Pick<RoomAccess, "state">, userId: string): string | null {
   const member = access.state.find((e) => e.type === "m.room.member" && e.state_key === userId);
   return typeof member?.content.membership === "string" ? member.content.membership : null;

@@ -6,7 +6,7 @@ import { requireRoomMember } from "@/lib/rooms/room-access";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
-import { canChangeMeeting } from "@/lib/invitations/meeting-changes";
+import { mayOfferMeetingChange } from "@/lib/invitations/meeting-changes";
 import { declinesOf, meetingCancelledAt } from "@/lib/invitations/room-participants";
 import { roomInvitationTexts } from "@/lib/invitations/room-page-texts";
 import { requestMessages } from "@/lib/i18n/request-locale";
@@ -48,7 +48,7 @@ export default async function RoomPage({
   }
 
   // The organiser and room admins see who declined and may change the room (bots/invitations carries it out).
-  const mayChange = canChangeMeeting(access);
+  const mayChange = mayOfferMeetingChange(access);
   const declines = mayChange ? await declinesOf(db, room.id) : [];
   const cancelledAt = room.kind === "meeting" ? await meetingCancelledAt(db, room.id) : null;
   const invitationTexts = roomInvitationTexts(locale);
