@@ -3,6 +3,7 @@ import { base32Decode, base32Encode } from "./base32";
 import {
   conferenceIdFor,
   conferenceIdForRoom,
+  isRoomId,
   randomConferenceName,
   roomIdFromConferenceId,
 } from "./conference-id";
@@ -27,6 +28,18 @@ describe("base32 (RFC 4648, unpadded)", () => {
 
   it.each(["M", "MZX", "MZXW6Y", "MZ1Q", "MZ Q", "MZXR" /* non-zero leftover bits */])("rejects %j", (bad) => {
     expect(base32Decode(bad)).toBeNull();
+  });
+});
+
+describe("room ids", () => {
+  it("accepts room version 12 ids without a server part, and the older !opaque:server form", () => {
+    // A v12 id is the create event's hash (unpadded URL-safe base64); the portal's forms carry such ids.
+    expect(isRoomId("!tsDQh3ZQdIl8o-8mN2r0tIXnV4C4F3UxK6-rbMmMwXs")).toBe(true);
+    expect(isRoomId("!OGEhHVWSdvArJzumhm:matrix.org")).toBe(true);
+  });
+
+  it.each(["", "!", "room", "#alias:server", "!a b:server", `!${"a".repeat(255)}`])("refuses %j", (bad) => {
+    expect(isRoomId(bad)).toBe(false);
   });
 });
 

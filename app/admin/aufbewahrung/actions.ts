@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { isAppError } from "@/lib/errors";
+import { isRoomId } from "@/lib/jitsi/conference-id";
 import { keepRoomPermanently, releaseRoomKeep, setRoomPeriod } from "@/lib/lifecycle/room-retention-actions";
 import { retryFlaggedJobByAdmin, saveRetentionPolicyByAdmin } from "@/lib/lifecycle/retention-admin";
 import { formActionCaller, redirectActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
@@ -45,7 +46,7 @@ export async function savePolicyAction(_prev: SavePolicyState, form: FormData): 
   }
 }
 
-const roomInput = z.object({ roomId: z.string().regex(/^![^:]+:.+$/) });
+const roomInput = z.object({ roomId: z.string().refine(isRoomId) });
 
 async function guarded(form: FormData, run: (actorId: string, roomId: string) => Promise<void>, okParam: string): Promise<never> {
   const signedIn = await redirectActionCaller(`${PAGE}?fehler=herkunft`);

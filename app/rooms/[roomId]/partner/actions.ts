@@ -4,13 +4,15 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { isAppError } from "@/lib/errors";
 import { invitePartnerUser } from "@/lib/federation/invite-partner-user";
+import { isRoomId } from "@/lib/jitsi/conference-id";
 import { profileLookup } from "@/lib/federation/profile-lookup";
 import { requireRoomAdmin, setRoomPartners } from "@/lib/federation/room-partners";
 import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
 
-const roomIdSchema = z.string().regex(/^![^:]+:.+$/).max(255);
+// Room version 12 ids are `!hash` without a server part.
+const roomIdSchema = z.string().refine(isRoomId);
 const page = (roomId: string, query: string) => `/rooms/${encodeURIComponent(roomId)}/partner?${query}`;
 
 /** "Für Partner öffnen": room admins only (power level from the homeserver). */
