@@ -10,6 +10,7 @@ import { b4RoomCleanup } from "./benchmarks/b4-room-cleanup";
 import { b5Dashboard } from "./benchmarks/b5-dashboard";
 import { b6Database } from "./benchmarks/b6-database";
 import { b7StaffSignIn } from "./benchmarks/b7-staff-sign-in";
+import { b8Soak } from "./benchmarks/b8-soak";
 import { b9JitsiCapacity } from "./benchmarks/b9-jitsi-capacity";
 import { bPartner } from "./benchmarks/b-partner";
 import type { BenchmarkEntry, PlannedBenchmark } from "./core/types";
@@ -30,12 +31,7 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
   b5Dashboard,
   b6Database,
   b7StaffSignIn,
-  planned(
-    "B8",
-    "Soak: 12 meetings at once",
-    "p95 under load <= 3 × idle for create, join and dashboard",
-    "12 meetings, 20 guests each joining within 2 minutes, bots active, 50 dashboard sessions, 10 minutes.",
-  ),
+  b8Soak,
   b9JitsiCapacity,
   // B-partner (federation issue): a partner change reaching 200 managed rooms.
   bPartner,

@@ -64,6 +64,19 @@ function countHomeserverCalls(hsUrl: string, ctx: BenchContext): { n: number } {
   return counter;
 }
 
+/** What the guest landing page's use case needs, on any database and homeserver (also used by B8). */
+export function guestDepsFor(config: AppConfig, db: Db, service: ServiceClient): GuestDeps {
+  return {
+    db,
+    service,
+    accounts: createGuestAccounts(config),
+    tokens: createTokenCipher(randomBytes(32).toString("base64url")),
+    config: guestConfigFrom(config),
+    log: createLogger("bench-guests", "silent"),
+    now: () => new Date(),
+  };
+}
+
 async function prepare(ctx: BenchContext): Promise<Setup> {
   const [hs, pglite] = await Promise.all([sharedSynapse(ctx, "shipped"), sharedPglite(ctx)]);
   const handle = openDb(pglite.url, { max: 25 });
@@ -90,15 +103,7 @@ async function prepare(ctx: BenchContext): Promise<Setup> {
     .values({ subject: `b2-${run}`, displayName: "Olga Organisatorin", username: `b2-org-${run}`, matrixUserId: organiserAccount.user_id })
     .returning();
   const service = createServiceClient(config);
-  const deps: GuestDeps = {
-    db: handle.db,
-    service,
-    accounts: createGuestAccounts(config),
-    tokens: createTokenCipher(randomBytes(32).toString("base64url")),
-    config: guestConfigFrom(config),
-    log: createLogger("bench-b2", "silent"),
-    now: () => new Date(),
-  };
+  const deps = guestDepsFor(config, handle.db, service);
   return {
     hs,
     service,
@@ -112,16 +117,21 @@ async function prepare(ctx: BenchContext): Promise<Setup> {
 }
 
 /** "YYYY-MM-DDTHH:00" tomorrow, as the form sends it: links of a meeting expire after its end, at most 90 days ahead. */
-function tomorrowAt(hour: number): string {
+export function tomorrowAt(hour: number): string {
   const d = new Date(Date.now() + 86_400_000);
   return `${d.toISOString().slice(0, 10)}T${String(hour).padStart(2, "0")}:00`;
 }
 
 /** A fresh meeting per run, so every run admits its guests into a room of the same size. */
-async function newMeeting(setup: Setup): Promise<string> {
+function newMeeting(setup: Setup): Promise<string> {
+  return newMeetingFor({ db: setup.db, service: setup.service, log: setup.deps.log }, setup.config, setup.organiser);
+}
+
+/** A meeting tomorrow 10–11 made by the use case behind "new room" (also used by B8). */
+export async function newMeetingFor(deps: { db: Db; service: ServiceClient; log: GuestDeps["log"] }, config: AppConfig, organiser: Person): Promise<string> {
   const room = await createManagedRoom(
-    { db: setup.db, service: setup.service, config: setup.config, log: setup.deps.log, discardRoom: async () => {} },
-    setup.organiser,
+    { db: deps.db, service: deps.service, config, log: deps.log, discardRoom: async () => {} },
+    organiser,
     createRoomInput.parse({
       kind: "meeting",
       name: "Bürgersprechstunde",
@@ -136,7 +146,7 @@ async function newMeeting(setup: Setup): Promise<string> {
 }
 
 /** A 429 is counted apart; other failures keep their cause (a database error's own message sits in `cause`). */
-const asOutcome = (err: unknown): Outcome =>
+export const asOutcome = (err: unknown): Outcome =>
   err instanceof MatrixApiError && err.status === 429
     ? { error: "429" }
     : { error: `${(err as Error).message.slice(0, 80)}${(err as Error).cause ? ` (${String((err as Error).cause)})` : ""}` };
@@ -147,15 +157,18 @@ async function admitThroughLink(setup: Setup, count: number): Promise<Admission>
   const mod = { person: setup.organiser, matrixUserId: setup.organiser.matrixUserId! };
   const { url } = await createGuestLink(setup.deps, mod, roomId, createGuestInputFor({ maxUses: count }));
   const secret = secretOf(url);
-  return countedLoad(setup, count, async (i) => {
-    try {
-      const outcome = await redeemGuestLink(setup.deps, redeemFor(secret, { displayName: `Gast ${i}`, rulesVersion: setup.rulesVersion }), null);
-      if (outcome.kind !== "redeemed") return { error: `redemption ${outcome.kind}` };
-      return outcome.ready ? undefined : { error: "guest not in the room" };
-    } catch (err) {
-      return asOutcome(err);
-    }
-  });
+  return countedLoad(setup, count, (i) => admitGuest(setup.deps, secret, `Gast ${i}`, setup.rulesVersion));
+}
+
+/** One guest through the landing page's use case (rules accepted, name given), until they are in the room. */
+export async function admitGuest(deps: GuestDeps, secret: string, displayName: string, rulesVersion: number): Promise<Outcome | undefined> {
+  try {
+    const outcome = await redeemGuestLink(deps, redeemFor(secret, { displayName, rulesVersion }), null);
+    if (outcome.kind !== "redeemed") return { error: `redemption ${outcome.kind}` };
+    return outcome.ready ? undefined : { error: "guest not in the room" };
+  } catch (err) {
+    return asOutcome(err);
+  }
 }
 
 /** B: the homeserver calls that put a guest into a room, straight: register, display name, invite, join. */

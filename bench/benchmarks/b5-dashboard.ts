@@ -21,7 +21,7 @@ const SESSION_COOKIE = "next-auth.session-token";
  * stack's database, a portal session each (createPortalSession), and the
  * next-auth cookie sealed with the stack's AUTH_SECRET around its id.
  */
-async function mintSessions(stack: BenchStack, count: number): Promise<string[]> {
+export async function mintSessions(stack: BenchStack, count: number): Promise<string[]> {
   const handle = openDb(stack.databaseUrl, { max: 2 });
   try {
     const seed = makeSeed(count, { sessions: false });
@@ -46,7 +46,7 @@ async function mintSessions(stack: BenchStack, count: number): Promise<string[]>
   }
 }
 
-async function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
+export async function get(url: string, cookie: string): Promise<{ status: number; body: string }> {
   const res = await fetch(url, { headers: { cookie }, redirect: "manual", signal: AbortSignal.timeout(30_000) });
   return { status: res.status, body: await res.text() };
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { parseConfig, type AppConfig } from "../../lib/config/load";
 import { makeDataDir, stackEnv, startStack } from "../../tests/e2e/support/stack-process";
 import { pidListeningOn } from "./cpu";
 import type { BenchContext } from "./types";
@@ -11,6 +12,8 @@ export interface BenchStack {
   databaseUrl: string;
   /** The demo secrets `npm start` generated into the data dir (AUTH_SECRET, MATRIX_ADMIN_TOKEN, ...). */
   secrets: Record<string, string>;
+  /** The configuration the stack's processes run with (its environment plus the demo secrets), for in-process use cases. */
+  config: AppConfig;
   dataDir: string;
   /** The process serving the portal (with its children), for CPU accounting; absent when not found. */
   portalPid?: number;
@@ -43,12 +46,14 @@ export function sharedStack(ctx: BenchContext): Promise<BenchStack> {
     ctx.log(`stack up at ${stack.portalUrl} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     const portalPid = pidListeningOn(ports.portal);
     const databasePid = pidListeningOn(ports.pglite);
+    const secrets = readSecrets(dataDir);
     return {
       value: {
+        config: parseConfig({ ...env, ...secrets }),
         portalUrl: stack.portalUrl,
         homeserverUrl: env.MATRIX_HOMESERVER_URL!,
         databaseUrl: `postgres://postgres:postgres@127.0.0.1:${ports.pglite}/postgres`,
-        secrets: readSecrets(dataDir),
+        secrets,
         dataDir,
         portalPid,
         orchestratorPid: databasePid,
