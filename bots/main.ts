@@ -33,6 +33,8 @@ import { directRoomWith } from "./shared/direct-rooms";
 import { asServiceClient, createBotClient } from "./shared/homeserver";
 import { managedRoomsIn } from "./shared/managed-rooms";
 import { createOutbox } from "./shared/outbox";
+import { moduleBotClient } from "./shared/module-bot";
+import { moduleBotUserId, POLICY_BOT } from "../lib/matrix/bot-users";
 import type { RetryInfo, RetryOptions } from "./shared/retry";
 import { routeSdkLogging } from "./shared/sdk-logger";
 import { DatabaseAppserviceStorage, pruneBotJournal } from "./shared/transaction-store";
@@ -60,6 +62,8 @@ export interface BotsOptions {
 
 export interface RunningBots {
   botUserId: string;
+  /** "Stadtfunk Regeln": the policy bot's own user. */
+  policyBotUserId: string;
   /** Organisers' changes, invitation mails and declines (bots/invitations). */
   invitations: InvitationsBot;
   /** The policy bot: `check()` rolls out a new policy version and lifts due mutes now. */
@@ -89,7 +93,9 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
   const now = options.now ?? Date.now;
   const main = mainBotUser(config);
   const mainIntent = appservice.getIntent(main.localpart);
-  const botUserIds: ReadonlySet<string> = new Set([mainIntent.userId]);
+  const policyBotUserId = moduleBotUserId(config, POLICY_BOT);
+  const policyIntent = appservice.getIntentForUserId(policyBotUserId);
+  const botUserIds: ReadonlySet<string> = new Set([mainIntent.userId, policyBotUserId]);
   const connection = {
     homeserverUrl: config.matrix.homeserverUrl,
     asToken: config.appservice.asToken,
@@ -110,9 +116,17 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
   // Guests live in the service's namespace but are people: their actions are judged like anyone's.
   const isServiceAccount = (userId: string) =>
     isServiceUser(config, userId) && !isGuestUserId(userId, config.appservice.userPrefix, config.matrix.serverName);
+  // The policy bot acts as "Stadtfunk Regeln" in managed rooms, brought in on first use in older rooms.
+  const policyClient = moduleBotClient({
+    main: client,
+    module: createBotClient(connection, policyBotUserId),
+    powerLevel: POLICY_BOT.powerLevel,
+    isManaged: (roomId) => managedRooms.isManaged(roomId),
+    logger: logger.child({ bot: "policy" }),
+  });
   const policyBot = startPolicyBot({
     events: appservice,
-    client,
+    client: policyClient,
     outbox,
     db,
     managedRooms,
@@ -258,6 +272,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     // Transactions queued while the bots were down are delivered now, not after Synapse's backoff.
     await pingFromHomeserver(config, logger);
     await ensureBotProfile(mainIntent, main.displayName);
+    await ensureBotProfile(policyIntent, POLICY_BOT.displayName);
     // The admins' room: a failure here must not keep the bots from enforcing the policy.
     await ensureAdminRoom(db, client, logger).catch((err: unknown) => logger.error({ err }, "admin room not set up"));
     const pruned = await pruneBotJournal(db, new Date(now() - JOURNAL_RETENTION_MS));
@@ -273,7 +288,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
       .then(() => federationKeeper.sweep())
       .catch((err: unknown) => logger.error({ err }, "federation sweep failed"));
   }
-  return { botUserId: mainIntent.userId, invitations: invitationsBot, policy: policyBot, sweep, stop };
+  return { botUserId: mainIntent.userId, policyBotUserId, invitations: invitationsBot, policy: policyBot, sweep, stop };
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;

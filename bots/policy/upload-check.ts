@@ -12,12 +12,14 @@ import type { ReportToAdmins } from "./admin-report";
 import { POLICY_ACTOR } from "./enforce-room-policy";
 import { downloadHead, redactEvent } from "./moderation-calls";
 import { POLICY_BOT_NAME } from "./policy-texts";
+import { actingUserIn } from "../shared/module-bot";
 
 /** Message types that carry a file in `content.url`. */
 export const FILE_MSGTYPES: readonly string[] = ["m.file", "m.image", "m.video", "m.audio"];
 
 export interface UploadCheckDeps {
-  client: Pick<BotClient, "userId" | "sendEvent">;
+  /** A module bot client (bots/shared/module-bot) acts as the policy bot once it is in the room. */
+  client: Pick<BotClient, "userId" | "sendEvent"> & { actingUserIn?: (roomId: string) => Promise<string> };
   connection: HomeserverConnection;
   outbox: Outbox;
   db: Db;
@@ -95,7 +97,7 @@ export async function checkUpload(deps: UploadCheckDeps, event: UploadEvent, pol
   }
 
   const text = noticeFor(problem, sniffed, policy);
-  const redactionId = await redactEvent(deps.connection, deps.client.userId, event.room_id, event.event_id, `policy-upload-${event.event_id}`, text.en);
+  const redactionId = await redactEvent(deps.connection, await actingUserIn(deps.client, event.room_id), event.room_id, event.event_id, `policy-upload-${event.event_id}`, text.en);
   const isLocal = media !== null && media.server === deps.serverName;
   const mediaIds = [media, parseMxc(info.thumbnail_url)].filter((m): m is { server: string; mediaId: string } => m !== null && m.server === deps.serverName);
   let mediaDeleted = false;

@@ -13,11 +13,13 @@ import { buildCreateRoomBody, widgetAfterCreation, type RoomPlan } from "./room-
 import type { DirectorySpaceDeps } from "./directory-spaces";
 import { resolveJoinRule } from "./open-rooms";
 import { assertRoomNameAllowed, withPolicyLevels } from "../policy/room-naming";
+import { moduleBotUserId, POLICY_BOT } from "../matrix/bot-users";
 
 export interface CreateRoomDeps {
   db: Db;
   service: ServiceClient;
-  config: Pick<AppConfig, "matrix" | "jitsi">;
+  /** With `appservice`, the module bots are invited in the creation call (else on their first use). */
+  config: Pick<AppConfig, "matrix" | "jitsi"> & { appservice?: Pick<AppConfig["appservice"], "userPrefix"> };
   log: Logger;
   /** Removes a room that could not be completed (admin API purge); see deleteHalfCreatedRoom. */
   discardRoom(roomId: string): Promise<void>;
@@ -124,6 +126,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
     conferenceId,
     widgetId,
     joinRule: access.joinRule,
+    serviceBots: config.appservice ? { [moduleBotUserId({ ...config, appservice: config.appservice }, POLICY_BOT)]: POLICY_BOT.powerLevel } : undefined,
   };
 
   let roomId: string | undefined;

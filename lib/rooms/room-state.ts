@@ -23,12 +23,17 @@ export interface RoomPlan {
   widgetId: string;
   /** Invite-only unless the room is open to a department's or the city's directory space. */
   joinRule?: JoinRuleContent;
+  /** The service's module bots (user id → power level): invited in the creation call with their power. */
+  serviceBots?: Record<string, number>;
 }
 
-/** Power levels of a managed room: the organiser at 100, moderators at 50; the service is the creator. */
-export function powerLevels(organiserUserId: string) {
+/**
+ * Power levels of a managed room: the organiser at 100, moderators at 50; the
+ * service's main bot is the creator, its module bots get explicit levels.
+ */
+export function powerLevels(organiserUserId: string, serviceBots: Record<string, number> = {}) {
   return {
-    users: { [organiserUserId]: 100 },
+    users: { ...serviceBots, [organiserUserId]: 100 },
     users_default: 0,
     events_default: 0,
     state_default: 50,
@@ -104,8 +109,8 @@ export function buildCreateRoomBody(plan: RoomPlan): Record<string, unknown> {
     name: plan.name,
     topic: plan.topic,
     is_direct: plan.kind === "direct",
-    invite: plan.inviteUserIds,
-    power_level_content_override: powerLevels(plan.organiserUserId),
+    invite: [...plan.inviteUserIds, ...Object.keys(plan.serviceBots ?? {})],
+    power_level_content_override: powerLevels(plan.organiserUserId, plan.serviceBots),
     initial_state: initialState,
   };
 }

@@ -340,7 +340,7 @@ describe("bots as one application service (real Synapse)", () => {
         details: { changedBy: organiser.userId, offendingEventId: lowered, before: { invite: 0, state_default: 0 }, after: { invite: 50, state_default: 50 } },
       });
       const notice = await waitFor("the policy notice", async () =>
-        (await timeline(organiser, roomId)).find((e) => e.sender === bots!.botUserId && String((e.content as Json).body).startsWith("Stadtfunk Regeln")),
+        (await timeline(organiser, roomId)).find((e) => e.sender === bots!.policyBotUserId && String((e.content as Json).body).startsWith("Stadtfunk Regeln")),
       );
       expect((notice.content as Json).msgtype).toBe("m.notice");
     });
@@ -397,7 +397,8 @@ describe("bots as one application service (real Synapse)", () => {
         const pl = await powerLevelsOf(v11);
         return pl.invite === 50 && pl.kick === 50 ? pl : undefined;
       });
-      expect(restored.users).toEqual({ [organiser.userId]: 100, [bot]: 100 });
+      // "Stadtfunk Regeln" was brought into this older room at its first use, with its power.
+      expect(restored.users).toEqual({ [organiser.userId]: 100, [bot]: 100, [bots!.policyBotUserId]: 100 });
       expect((await auditedOnce(v11, "policy.power-levels-restored")).details).toMatchObject({ before: { invite: 0, kick: 0 } });
       expect(await auditFor(v11, "policy.power-levels-restored")).toHaveLength(1);
     });

@@ -229,6 +229,21 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  describe("the policy bot's own user", () => {
+    it("is invited with power 100 in a new room's creation call; an older room does not have it before its first use", async () => {
+      const policyBot = bots!.policyBotUserId;
+      expect(policyBot).toBe(`@${config.appservice.userPrefix}regeln:${config.matrix.serverName}`);
+      const v12 = roomsByVersion["12"];
+      expect(((await stateEvent(organiser, v12, "m.room.power_levels"))!.users as Json)[policyBot]).toBe(100);
+      expect(["invite", "join"]).toContain((await stateEvent(organiser, v12, "m.room.member", policyBot))?.membership);
+      const v11 = roomsByVersion["11"];
+      expect(((await stateEvent(organiser, v11, "m.room.power_levels"))!.users as Json)[policyBot]).toBeUndefined();
+      expect(await stateEvent(organiser, v11, "m.room.member", policyBot)).toBeUndefined();
+      const profile = await ok(organiser, "GET", `/profile/${enc(policyBot)}`);
+      expect(profile.displayname).toBe("Stadtfunk Regeln");
+    });
+  });
+
   describe("admin edits", () => {
     it("starts from the code's defaults (version 0)", async () => {
       expect(await readCurrentPolicy(handle.db)).toMatchObject({ version: 0, policy: DEFAULT_POLICY });
@@ -267,7 +282,14 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
       const lowered = (await ok(organiser, "PUT", `/rooms/${enc(id)}/state/m.room.power_levels/`, { ...before, invite: 50 })).event_id;
       await waitFor("invite back at 100", async () => ((await stateEvent(organiser, id, "m.room.power_levels"))?.invite === 100 ? true : undefined));
       const entries = await audited(id, "policy.power-levels-restored");
-      expect(entries.find((e) => e.details.offendingEventId === lowered)?.details).toMatchObject({ before: { invite: 50 }, after: { invite: 100 } });
+      const restored = entries.find((e) => e.details.offendingEventId === lowered)!;
+      expect(restored.details).toMatchObject({ before: { invite: 50 }, after: { invite: 100 } });
+      // Reverted by "Stadtfunk Regeln", which the older room (v11) got at its first use: joined, at 100.
+      const policyBot = bots!.policyBotUserId;
+      const restoring = await ok(organiser, "GET", `/rooms/${enc(id)}/event/${enc(restored.details.restoringEventId as string)}`);
+      expect(restoring.sender).toBe(policyBot);
+      expect((await stateEvent(organiser, id, "m.room.member", policyBot))?.membership).toBe("join");
+      expect(((await stateEvent(organiser, id, "m.room.power_levels"))!.users as Json)[policyBot]).toBe(100);
     });
   });
 
@@ -313,7 +335,7 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
       expect(event.content).toEqual({});
       expect(await downloadStatus(colleague, mxc)).toBe(404);
       const notice = await waitFor("the upload notice", async () =>
-        (await timeline(organiser, id)).find((e) => e.sender === bots!.botUserId && String((e.content as Json).body).includes("Eine Datei wurde entfernt")),
+        (await timeline(organiser, id)).find((e) => e.sender === bots!.policyBotUserId && String((e.content as Json).body).includes("Eine Datei wurde entfernt")),
       );
       expect(String((notice.content as Json).body)).toContain("application/x-msdownload");
     });
@@ -354,7 +376,7 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
       expect((await api(flooder, "PUT", `/rooms/${enc(id)}/send/m.room.message/${crypto.randomUUID()}`, { msgtype: "m.text", body: "noch eine" })).status).toBe(403);
       // The notice follows the mute and its audit entry.
       const notices = await waitFor("the warning and the mute notice", async () => {
-        const bodies = (await timeline(organiser, id)).filter((e) => e.sender === bots!.botUserId).map((e) => String((e.content as Json).body));
+        const bodies = (await timeline(organiser, id)).filter((e) => e.sender === bots!.policyBotUserId).map((e) => String((e.content as Json).body));
         return bodies.some((b) => b.includes("Bitte langsamer")) && bodies.some((b) => b.includes("nicht schreiben")) ? bodies : undefined;
       });
       expect(notices.filter((b) => b.includes(flooder.userId))).toHaveLength(2);
