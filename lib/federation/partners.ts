@@ -70,13 +70,6 @@ export async function approvedPartnerServers(db: Db): Promise<string[]> {
   return rows.map((r) => r.serverName);
 }
 
-/** The partner a server belongs to, whatever its status; ports are ignored as in server ACLs. */
-export async function partnerOfServer(db: Db, serverName: string): Promise<PartnerWithServers | undefined> {
-  const host = aclHost(serverName);
-  const all = await listPartners(db);
-  return all.find((p) => p.serverNames.some((s) => s === serverName.toLowerCase() || aclHost(s) === host));
-}
-
 function validate(raw: PartnerForm, ownServerName: string): { ok: true; name: string; contact: string; serverNames: string[] } | { ok: false; fieldErrors: Partial<Record<keyof PartnerForm, string>> } {
   const parsed = partnerFormSchema.safeParse(raw);
   const fieldErrors: Partial<Record<keyof PartnerForm, string>> = {};

@@ -28,8 +28,3 @@ export function isAclExactly(current: Record<string, unknown> | null | undefined
   const same = (a: unknown, b: string[]) => Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
   return current.allow_ip_literals === false && same(current.allow, wanted.allow) && same(current.deny, wanted.deny);
 }
-
-/** Whether a server may take part in a room with this ACL (our own ACL form only: exact hosts, no globs). */
-export function isServerAllowed(acl: ServerAclContent, serverName: string): boolean {
-  return acl.allow.includes(aclHost(serverName));
-}

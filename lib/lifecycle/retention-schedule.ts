@@ -108,5 +108,3 @@ export function decide(room: ScheduleInput, policy: RetentionPolicy, now: Date):
 export function guestEraseDueAt(accessEndedAt: Date, policy: RetentionPolicy): Date {
   return addDays(accessEndedAt, policy.guestEraseAfterDays);
 }
-
-export const RETENTION_DAY_MS = DAY_MS;

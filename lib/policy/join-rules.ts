@@ -1,8 +1,5 @@
 import { INVITE_ONLY, isSameJoinRule, type JoinRuleContent } from "../rooms/join-rule";
 
-/** Managed rooms are invitation-only unless the portal opened them to a directory space (restricted). */
-export const REQUIRED_JOIN_RULE = "invite";
-
 export interface JoinRuleVerdict {
   before: string | null;
   corrected: JoinRuleContent;

@@ -1,4 +1,4 @@
-import { eq, inArray, isNotNull } from "drizzle-orm";
+import { eq, isNotNull } from "drizzle-orm";
 import { directorySpaces, type DirectorySpace } from "../../drizzle/tables/directory-spaces";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
@@ -120,11 +120,4 @@ export async function ensureDirectorySpace(deps: DirectorySpaceDeps, space: Spac
 /** Every directory space that exists on the homeserver. */
 export function listDirectorySpaces(db: Db): Promise<DirectorySpace[]> {
   return db.select().from(directorySpaces).where(isNotNull(directorySpaces.matrixRoomId));
-}
-
-/** Room ids of existing spaces by key (for listing rooms open to a person). */
-export async function spaceRoomIds(db: Db, keys: string[]): Promise<Map<string, string>> {
-  if (keys.length === 0) return new Map();
-  const rows = await db.select().from(directorySpaces).where(inArray(directorySpaces.key, keys));
-  return new Map(rows.flatMap((r) => (r.matrixRoomId ? [[r.key, r.matrixRoomId] as const] : [])));
 }
