@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { berlinWallClock, invitationIcs, type CalendarInvitation } from "./invitation-ics";
+import { cityWallClock } from "../time/berlin-time";
+import { invitationIcs, type CalendarInvitation } from "./invitation-ics";
 
 const invitation: CalendarInvitation = {
   uid: "room-1@stadtfunk.test",
@@ -44,7 +45,7 @@ describe("invitationIcs", () => {
   });
 
   it("follows daylight saving time", () => {
-    expect(berlinWallClock(new Date("2026-07-01T08:00:00Z"))).toBe("2026-07-01T10:00:00");
-    expect(berlinWallClock(new Date("2026-03-29T01:30:00Z"))).toBe("2026-03-29T03:30:00");
+    expect(cityWallClock(new Date("2026-07-01T08:00:00Z"))).toBe("2026-07-01T10:00:00");
+    expect(cityWallClock(new Date("2026-03-29T01:30:00Z"))).toBe("2026-03-29T03:30:00");
   });
 });

@@ -1,5 +1,5 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from "ical-generator";
-import { CITY_TIME_ZONE, cityFormatter } from "../time/berlin-time";
+import { CITY_TIME_ZONE, cityWallClock } from "../time/berlin-time";
 
 /**
  * The .ics a mail invitation carries (RFC 5546): METHOD:REQUEST with the
@@ -46,21 +46,6 @@ export const BERLIN_VTIMEZONE = [
   "END:VTIMEZONE",
 ].join("\r\n");
 
-/** "2026-12-01T10:00:00": the instant as wall-clock time in Berlin. */
-export function berlinWallClock(d: Date): string {
-  const parts = cityFormatter("en-US", {
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
-  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
-}
-
 export function invitationIcs(inv: CalendarInvitation): string {
   const cal = ical({
     prodId: { company: "Stadtfunk", product: inv.cityName, language: "DE" },
@@ -71,8 +56,8 @@ export function invitationIcs(inv: CalendarInvitation): string {
     id: inv.uid,
     sequence: inv.sequence,
     // Strings, not Dates: ical-generator writes them as they are under the TZID.
-    start: berlinWallClock(inv.startsAt),
-    end: berlinWallClock(inv.endsAt),
+    start: cityWallClock(inv.startsAt),
+    end: cityWallClock(inv.endsAt),
     timezone: CITY_TIME_ZONE,
     status: inv.method === "CANCEL" ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     summary: inv.name,

@@ -22,7 +22,8 @@ export function cityFormatter(
   return f;
 }
 
-function zoneOffsetMs(instant: number, timeZone: string): number {
+/** "2026-12-01T10:00:00": the instant as wall-clock time in the city's zone (or another), to the second. */
+export function cityWallClock(d: Date, timeZone: string = CITY_TIME_ZONE): string {
   const parts = cityFormatter("en-US", {
     hourCycle: "h23",
     year: "numeric",
@@ -31,9 +32,13 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
     hour: "2-digit",
     minute: "2-digit",
     second: "2-digit",
-  }, timeZone).formatToParts(new Date(instant));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  }, timeZone).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";
+  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
+}
+
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const asUtc = Date.parse(`${cityWallClock(new Date(instant), timeZone)}Z`);
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 

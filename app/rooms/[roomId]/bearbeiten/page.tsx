@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { currentSession } from "@/lib/auth/current-session";
-import { berlinWallClock } from "@/lib/calendar/invitation-ics";
 import { isAppError } from "@/lib/errors";
 import { declinesOf, participantsOf } from "@/lib/invitations/room-participants";
 import { loadMeetingForEdit, openJobsOf, type MeetingEditContext } from "@/lib/invitations/meeting-changes";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { formatCityTime } from "@/lib/time/berlin-time";
+import { cityWallClock, formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../../_components/page-shell";
 import { changeMeetingAction } from "./actions";
 import { ChangeForm } from "./change-form";
@@ -38,7 +37,7 @@ export default async function EditRoomPage({ params }: { params: Promise<{ roomI
   const path = `/rooms/${encodeURIComponent(roomId)}`;
   const action = changeMeetingAction.bind(null, roomId);
   const isCancelled = ctx.calendar.cancelledAt !== null;
-  const local = (d: Date | null) => (d ? berlinWallClock(d).slice(0, 16) : "");
+  const local = (d: Date | null) => (d ? cityWallClock(d).slice(0, 16) : "");
 
   return (
     <PageShell cityName={config.cityName} path={`${path}/bearbeiten`}>
