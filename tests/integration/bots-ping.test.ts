@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBots, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { people } from "../../drizzle/schema";
-import { parseConfig, type AppConfig } from "../../lib/config/load";
+import type { AppConfig } from "../../lib/config/load";
 import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
 import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
 import { createLogger } from "../../lib/log";
@@ -15,24 +15,11 @@ import { createServiceClient } from "../../lib/matrix/service-client";
 import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { freePort } from "../../scripts/stack/ports";
+import { botsConfig, waitFor } from "./setup/bots-harness";
 import { createStartedUser } from "./setup/matrix-users";
 
-function botsConfig(): AppConfig {
-  const env = {
-    STADTFUNK_DATA_DIR: inject("dataDir"),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-    MATRIX_SERVER_NAME: inject("serverName"),
-    MATRIX_HOMESERVER_URL: inject("homeserverUrl"),
-    MATRIX_REGISTRATION_SHARED_SECRET: inject("registrationSharedSecret"),
-    APPSERVICE_ID: inject("appserviceId"),
-    APPSERVICE_PORT: String(inject("appservicePort")),
-    APPSERVICE_URL: inject("appserviceUrl"),
-    APPSERVICE_USER_PREFIX: inject("userPrefix"),
-    APPSERVICE_AS_TOKEN: inject("asToken"),
-    APPSERVICE_HS_TOKEN: inject("hsToken"),
-    JITSI_AUTH_MODE: "none",
-  };
-  return parseConfig(env, ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"]);
+function pingBotsConfig(): AppConfig {
+  return botsConfig({ MATRIX_REGISTRATION_SHARED_SECRET: inject("registrationSharedSecret"), JITSI_DOMAIN: undefined });
 }
 
 /** Every timeline event the client sees, so a test can wait for one or assert that none came. */
@@ -44,23 +31,13 @@ function recordTimeline(client: MatrixClient): MatrixEvent[] {
   return seen;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 function isReplyTo(event: MatrixEvent, eventId: string): boolean {
   const relation = event.getContent()["m.relates_to"] as { "m.in_reply_to"?: { event_id?: string } } | undefined;
   return relation?.["m.in_reply_to"]?.event_id === eventId;
 }
 
 describe("bots: !ping against a real Synapse", () => {
-  const config = botsConfig();
+  const config = pingBotsConfig();
   const logger = createLogger("bots", config.logLevel);
   let dir: string;
   let embedded: EmbeddedDb;
@@ -118,7 +95,7 @@ describe("bots: !ping against a real Synapse", () => {
     const { event_id: pingId } = await staff.client.sendTextMessage(roomId, "!ping");
     // The shared test homeserver queued transactions for the service while earlier test files ran
     // with no bots listening; the first reply waits until that backlog has been delivered.
-    const reply = await waitFor("the pong reply", () => timeline.find((e) => isReplyTo(e, pingId)), 75_000);
+    const reply = await waitFor("the pong reply", () => timeline.find((e) => isReplyTo(e, pingId)), 75_000, 100);
     expect(reply.getSender()).toBe(bots!.botUserId);
     expect(reply.getType()).toBe("m.room.message");
     expect(reply.getContent().msgtype).toBe("m.notice");
@@ -135,7 +112,7 @@ describe("bots: !ping against a real Synapse", () => {
     bots = await startBots(config, restarted.logger, { db: handle.db });
     const { event_id: newPingId } = await staff.client.sendTextMessage(roomId, "!ping vertraulich-7f3a");
 
-    await waitFor("the pong to the new !ping", () => timeline.find((e) => isReplyTo(e, newPingId)), 40_000);
+    await waitFor("the pong to the new !ping", () => timeline.find((e) => isReplyTo(e, newPingId)), 40_000, 100);
     // Transactions arrive in order, so the old event was delivered and judged before the new one.
     expect(restarted.lines).toContainEqual(
       expect.objectContaining({ msg: "event ignored", reason: "before-start", eventId: oldPingId }),

@@ -6,10 +6,8 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBots, type BotsOptions, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
-import { parseRetryAfterMs, withRetry } from "../../bots/shared/retry";
 import { appserviceTransactions, auditLog, guestLinks, people, rooms, type Person } from "../../drizzle/schema";
 import { hashLinkSecret } from "../../lib/guests/link-secret";
-import { parseConfig, type AppConfig } from "../../lib/config/load";
 import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
 import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
 import { createServiceClient } from "../../lib/matrix/service-client";
@@ -17,6 +15,7 @@ import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { buildCreateRoomBody, powerLevels } from "../../lib/rooms/room-state";
 import { freePort } from "../../scripts/stack/ports";
+import { api, botsConfig, enc, ok, say, stateEvent, timeline, waitFor, type Json } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -26,69 +25,8 @@ import { createTestUser, type TestUser } from "./setup/matrix-users";
  * and version 11).
  */
 
-const hs = inject("homeserverUrl");
-const enc = encodeURIComponent;
-
-function botsConfig(): AppConfig {
-  return parseConfig(
-    {
-      STADTFUNK_DATA_DIR: inject("dataDir"),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      MATRIX_SERVER_NAME: inject("serverName"),
-      MATRIX_HOMESERVER_URL: hs,
-      APPSERVICE_ID: inject("appserviceId"),
-      APPSERVICE_PORT: String(inject("appservicePort")),
-      APPSERVICE_URL: inject("appserviceUrl"),
-      APPSERVICE_USER_PREFIX: inject("userPrefix"),
-      APPSERVICE_AS_TOKEN: inject("asToken"),
-      APPSERVICE_HS_TOKEN: inject("hsToken"),
-      JITSI_AUTH_MODE: "none",
-      JITSI_DOMAIN: "meet.stadt.example",
-    },
-    ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"],
-  );
-}
-
-type Json = Record<string, unknown>;
-
-/** A call as a test user; the homeserver's rate limits apply to them, so a 429 is waited out as the bots do. */
-async function api(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const once = async () => {
-    const res = await fetch(`${hs}/_matrix/client/v3${apiPath}`, {
-      method,
-      headers: { Authorization: `Bearer ${user.accessToken}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json().catch(() => ({}))) as Json;
-    if (res.status === 429) {
-      throw Object.assign(new Error("rate limited"), { status: 429, retryAfterMs: parseRetryAfterMs(res.headers.get("retry-after"), json) });
-    }
-    return { status: res.status, json };
-  };
-  return withRetry(once, { idempotent: false }, { maxAttempts: 20 });
-}
-
-async function ok(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<Json> {
-  const r = await api(user, method, apiPath, body);
-  if (r.status !== 200) throw new Error(`${method} ${apiPath}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
-
-const say = async (user: TestUser, roomId: string, body: string) =>
-  (await ok(user, "PUT", `/rooms/${enc(roomId)}/send/m.room.message/${crypto.randomUUID()}`, { msgtype: "m.text", body })).event_id as string;
-
-async function stateEvent(user: TestUser, roomId: string, type: string, key = ""): Promise<Json | undefined> {
-  const r = await api(user, "GET", `/rooms/${enc(roomId)}/state/${enc(type)}/${enc(key)}`);
-  return r.status === 200 ? r.json : undefined;
-}
-
 async function membership(user: TestUser, roomId: string, userId: string): Promise<unknown> {
   return (await stateEvent(user, roomId, "m.room.member", userId))?.membership;
-}
-
-/** The room's recent timeline as `user` sees it. */
-async function timeline(user: TestUser, roomId: string): Promise<Json[]> {
-  return (await ok(user, "GET", `/rooms/${enc(roomId)}/messages?dir=b&limit=200`)).chunk as Json[];
 }
 
 function repliesTo(events: Json[], eventId: string): Json[] {
@@ -96,16 +34,6 @@ function repliesTo(events: Json[], eventId: string): Json[] {
     const relation = (e.content as Json | undefined)?.["m.relates_to"] as { "m.in_reply_to"?: { event_id?: string } } | undefined;
     return relation?.["m.in_reply_to"]?.event_id === eventId;
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 async function replyTo(user: TestUser, roomId: string, eventId: string): Promise<Json> {

@@ -3,12 +3,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBots, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { auditLog, people, rooms, type Person } from "../../drizzle/schema";
 import { directorySpaceMembers, directorySpaces } from "../../drizzle/tables/directory-spaces";
-import { parseConfig, type AppConfig } from "../../lib/config/load";
 import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
 import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
 import { AppError } from "../../lib/errors";
@@ -21,6 +20,7 @@ import { isDirectoryMembershipCurrent, removeFromDirectorySpaces, syncDirectoryM
 import { CITY_SPACE_KEY, departmentSpaceKey, type DirectorySpaceDeps } from "../../lib/rooms/directory-spaces";
 import { joinOpenRoom, listOpenRoomsFor } from "../../lib/rooms/open-rooms";
 import { freePort } from "../../scripts/stack/ports";
+import { api, botsConfig, enc, hs, waitFor } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -29,51 +29,8 @@ import { createTestUser, type TestUser } from "./setup/matrix-users";
  * join rule names the space, and the homeserver alone decides who gets in.
  */
 
-const hs = inject("homeserverUrl");
-const enc = encodeURIComponent;
-type Json = Record<string, unknown>;
-
-function testConfig(): AppConfig {
-  return parseConfig(
-    {
-      STADTFUNK_DATA_DIR: inject("dataDir"),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      MATRIX_SERVER_NAME: inject("serverName"),
-      MATRIX_HOMESERVER_URL: hs,
-      APPSERVICE_ID: inject("appserviceId"),
-      APPSERVICE_PORT: String(inject("appservicePort")),
-      APPSERVICE_URL: inject("appserviceUrl"),
-      APPSERVICE_USER_PREFIX: inject("userPrefix"),
-      APPSERVICE_AS_TOKEN: inject("asToken"),
-      APPSERVICE_HS_TOKEN: inject("hsToken"),
-      JITSI_AUTH_MODE: "none",
-      JITSI_DOMAIN: "meet.stadt.example",
-    },
-    ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"],
-  );
-}
-
-async function api(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${hs}/_matrix/client/v3${apiPath}`, {
-    method,
-    headers: { Authorization: `Bearer ${user.accessToken}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, json: (await res.json().catch(() => ({}))) as Json };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 describe("department-wide and city-wide rooms (real Synapse)", () => {
-  const config = testConfig();
+  const config = botsConfig();
   const service = createServiceClient(config);
   const log = createLogger("test", "silent");
   let dir: string;

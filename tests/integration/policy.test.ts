@@ -3,14 +3,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBots, type BotsOptions, type RunningBots } from "../../bots/main";
 import { storedAdminRoom } from "../../bots/policy/admin-room";
 import { captureLogger } from "../../bots/shared/capture-logger";
-import { parseRetryAfterMs, withRetry } from "../../bots/shared/retry";
 import { auditLog, people, rooms, type Person } from "../../drizzle/schema";
 import { floodRestrictions } from "../../drizzle/tables/policy";
-import { parseConfig, type AppConfig } from "../../lib/config/load";
+import type { AppConfig } from "../../lib/config/load";
 import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
 import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
 import { isAppError } from "../../lib/errors";
@@ -21,6 +20,7 @@ import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { buildCreateRoomBody, powerLevels } from "../../lib/rooms/room-state";
 import { freePort } from "../../scripts/stack/ports";
+import { api, botsConfig, enc, hs, ok, say, stateEvent, timeline, waitFor, type Json } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -31,75 +31,6 @@ import { createTestUser, type TestUser } from "./setup/matrix-users";
  * room's commands, and dry run. Room version 12 (as the service creates
  * rooms) and 11.
  */
-
-const hs = inject("homeserverUrl");
-const enc = encodeURIComponent;
-type Json = Record<string, unknown>;
-
-function botsConfig(adminToken: string): AppConfig {
-  return parseConfig(
-    {
-      STADTFUNK_DATA_DIR: inject("dataDir"),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      MATRIX_SERVER_NAME: inject("serverName"),
-      MATRIX_HOMESERVER_URL: hs,
-      MATRIX_ADMIN_TOKEN: adminToken,
-      APPSERVICE_ID: inject("appserviceId"),
-      APPSERVICE_PORT: String(inject("appservicePort")),
-      APPSERVICE_URL: inject("appserviceUrl"),
-      APPSERVICE_USER_PREFIX: inject("userPrefix"),
-      APPSERVICE_AS_TOKEN: inject("asToken"),
-      APPSERVICE_HS_TOKEN: inject("hsToken"),
-      JITSI_AUTH_MODE: "none",
-      JITSI_DOMAIN: "meet.stadt.example",
-    },
-    ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"],
-  );
-}
-
-async function api(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const once = async () => {
-    const res = await fetch(`${hs}/_matrix/client/v3${apiPath}`, {
-      method,
-      headers: { Authorization: `Bearer ${user.accessToken}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json().catch(() => ({}))) as Json;
-    if (res.status === 429) {
-      throw Object.assign(new Error("rate limited"), { status: 429, retryAfterMs: parseRetryAfterMs(res.headers.get("retry-after"), json) });
-    }
-    return { status: res.status, json };
-  };
-  return withRetry(once, { idempotent: false }, { maxAttempts: 20 });
-}
-
-async function ok(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<Json> {
-  const r = await api(user, method, apiPath, body);
-  if (r.status !== 200) throw new Error(`${method} ${apiPath}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
-
-const say = async (user: TestUser, roomId: string, body: string) =>
-  (await ok(user, "PUT", `/rooms/${enc(roomId)}/send/m.room.message/${crypto.randomUUID()}`, { msgtype: "m.text", body })).event_id as string;
-
-async function stateEvent(user: TestUser, roomId: string, type: string, key = ""): Promise<Json | undefined> {
-  const r = await api(user, "GET", `/rooms/${enc(roomId)}/state/${enc(type)}/${enc(key)}`);
-  return r.status === 200 ? r.json : undefined;
-}
-
-async function timeline(user: TestUser, roomId: string): Promise<Json[]> {
-  return (await ok(user, "GET", `/rooms/${enc(roomId)}/messages?dir=b&limit=200`)).chunk as Json[];
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 async function upload(user: TestUser, bytes: Uint8Array<ArrayBuffer>, contentType: string, filename: string): Promise<string> {
   const res = await fetch(`${hs}/_matrix/media/v3/upload?filename=${enc(filename)}`, {
@@ -161,7 +92,7 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
 
   beforeAll(async () => {
     admin = await createTestUser({ admin: true });
-    config = botsConfig(admin.accessToken);
+    config = botsConfig({ MATRIX_ADMIN_TOKEN: admin.accessToken });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-policy-"));
     embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
     handle = openDb(embedded.url);
