@@ -1,24 +1,21 @@
 "use server";
 
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { currentSession } from "@/lib/auth/current-session";
 import { matrixCredentials } from "@/lib/auth/matrix-session";
 import { isAppError } from "@/lib/errors";
+import { isRoomId } from "@/lib/jitsi/conference-id";
 import { createDirectorySpaceHomeserver } from "@/lib/matrix/directory-space-client";
+import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { joinOpenRoom } from "@/lib/rooms/open-rooms";
-import { isSameOriginRequest } from "@/lib/security/same-origin";
 
 /** Thin edge: the person joins with their own Matrix session; the homeserver's answer decides. */
 export async function joinOpenRoomAction(form: FormData): Promise<void> {
   const { db, config, log } = portalRuntime();
-  const signedIn = await currentSession();
-  if (!signedIn) redirect("/");
-  if (!isSameOriginRequest(await headers(), config.portal.url)) redirect("/?beitritt=herkunft");
+  const signedIn = await redirectActionCaller("/?beitritt=herkunft");
   const roomId = form.get("roomId");
   const matrix = matrixCredentials(signedIn);
-  if (typeof roomId !== "string" || !roomId.startsWith("!")) redirect("/?beitritt=unbekannt");
+  if (typeof roomId !== "string" || !isRoomId(roomId)) redirect("/?beitritt=unbekannt");
   if (!matrix) redirect("/matrix/connect");
   try {
     await joinOpenRoom({ db, homeserver: createDirectorySpaceHomeserver(config) }, matrix, roomId);
