@@ -11,7 +11,7 @@ import { managedRoomTemplate } from "../lib/policy/power-levels";
 import { readRoomAccess } from "../lib/rooms/room-access";
 import { smtpSender } from "../lib/mail/mail-outbox";
 import { start as startInvitationsBot, type InvitationsBot } from "./invitations";
-import { roomActions } from "./invitations/room-actions";
+import { roomActionsActingAs } from "./invitations/room-actions";
 import { start as startCleanupBot } from "./cleanup";
 import { start as startPingBot } from "./ping";
 import { start as startPolicyBot, type PolicyBot } from "./policy";
@@ -34,7 +34,7 @@ import { asServiceClient, createBotClient } from "./shared/homeserver";
 import { managedRoomsIn } from "./shared/managed-rooms";
 import { createOutbox } from "./shared/outbox";
 import { moduleBotClient } from "./shared/module-bot";
-import { moduleBotUserId, POLICY_BOT } from "../lib/matrix/bot-users";
+import { INVITATIONS_BOT, moduleBotUserId, POLICY_BOT } from "../lib/matrix/bot-users";
 import type { RetryInfo, RetryOptions } from "./shared/retry";
 import { routeSdkLogging } from "./shared/sdk-logger";
 import { DatabaseAppserviceStorage, pruneBotJournal } from "./shared/transaction-store";
@@ -64,6 +64,8 @@ export interface RunningBots {
   botUserId: string;
   /** "Stadtfunk Regeln": the policy bot's own user. */
   policyBotUserId: string;
+  /** "Stadtfunk Einladungen": the invitations bot's own user. */
+  invitationsBotUserId: string;
   /** Organisers' changes, invitation mails and declines (bots/invitations). */
   invitations: InvitationsBot;
   /** The policy bot: `check()` rolls out a new policy version and lifts due mutes now. */
@@ -95,7 +97,9 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
   const mainIntent = appservice.getIntent(main.localpart);
   const policyBotUserId = moduleBotUserId(config, POLICY_BOT);
   const policyIntent = appservice.getIntentForUserId(policyBotUserId);
-  const botUserIds: ReadonlySet<string> = new Set([mainIntent.userId, policyBotUserId]);
+  const invitationsBotUserId = moduleBotUserId(config, INVITATIONS_BOT);
+  const invitationsIntent = appservice.getIntentForUserId(invitationsBotUserId);
+  const botUserIds: ReadonlySet<string> = new Set([mainIntent.userId, policyBotUserId, invitationsBotUserId]);
   const connection = {
     homeserverUrl: config.matrix.homeserverUrl,
     asToken: config.appservice.asToken,
@@ -162,13 +166,21 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
     logger,
     isDryRun,
   });
-  const actions = roomActions(connection, mainIntent.userId);
+  // Invites, removals, meeting details and declines come from "Stadtfunk Einladungen".
+  const invitationsClient = moduleBotClient({
+    main: client,
+    module: createBotClient(connection, invitationsBotUserId),
+    powerLevel: INVITATIONS_BOT.powerLevel,
+    isManaged: (roomId) => managedRooms.isManaged(roomId),
+    logger: logger.child({ bot: "invitations" }),
+  });
+  const actions = roomActionsActingAs(connection, (roomId) => invitationsClient.actingUserIn(roomId));
   const send = smtpSender(config);
   const invitationsBot = startInvitationsBot({
     events: appservice,
     jobs: {
       db,
-      client,
+      client: invitationsClient,
       actions,
       outbox,
       mailEnabled: send !== null,
@@ -176,7 +188,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
       isServiceUser: (userId) => isServiceUser(config, userId),
       logger,
     },
-    declines: { db, client, actions, outbox, logger },
+    declines: { db, client: invitationsClient, actions, outbox, logger },
     managedRooms,
     mail: send && { send, from: config.mail.from, messageIdDomain: config.matrix.serverName },
     concurrency: 8,
@@ -268,11 +280,16 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
   }
 
   try {
+    // The module bots exist before the first transaction: the SDK looks up the joined rooms of
+    // every service user named in a membership event, and a room created while the bots were
+    // down may already have invited them.
+    await Promise.all([policyIntent, invitationsIntent].map((intent) => intent.ensureRegistered()));
     await appservice.begin();
     // Transactions queued while the bots were down are delivered now, not after Synapse's backoff.
     await pingFromHomeserver(config, logger);
     await ensureBotProfile(mainIntent, main.displayName);
     await ensureBotProfile(policyIntent, POLICY_BOT.displayName);
+    await ensureBotProfile(invitationsIntent, INVITATIONS_BOT.displayName);
     // The admins' room: a failure here must not keep the bots from enforcing the policy.
     await ensureAdminRoom(db, client, logger).catch((err: unknown) => logger.error({ err }, "admin room not set up"));
     const pruned = await pruneBotJournal(db, new Date(now() - JOURNAL_RETENTION_MS));
@@ -288,7 +305,7 @@ export async function startBots(config: AppConfig, logger: Logger, options: Bots
       .then(() => federationKeeper.sweep())
       .catch((err: unknown) => logger.error({ err }, "federation sweep failed"));
   }
-  return { botUserId: mainIntent.userId, policyBotUserId, invitations: invitationsBot, policy: policyBot, sweep, stop };
+  return { botUserId: mainIntent.userId, policyBotUserId, invitationsBotUserId, invitations: invitationsBot, policy: policyBot, sweep, stop };
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;

@@ -39,3 +39,11 @@ export function roomActions(conn: HomeserverConnection, asUserId: string): RoomA
     },
   };
 }
+
+/** Room actions as whichever user acts for the bot in that room (a module bot, or the main bot standing in). */
+export function roomActionsActingAs(conn: HomeserverConnection, actingUserIn: (roomId: string) => Promise<string>): RoomActions {
+  return {
+    kick: async (roomId, userId, reason) => roomActions(conn, await actingUserIn(roomId)).kick(roomId, userId, reason),
+    getEvent: async (roomId, eventId) => roomActions(conn, await actingUserIn(roomId)).getEvent(roomId, eventId),
+  };
+}

@@ -18,9 +18,23 @@ export interface ModuleBot {
 /** Enforcement notices, reverts of state changes (power levels need 100), redactions, flood mutes. */
 export const POLICY_BOT: ModuleBot = { name: "regeln", displayName: "Stadtfunk Regeln", powerLevel: 100 };
 
+/**
+ * Invites, removals, meeting details and notices, declines. 100, because the
+ * usage policy may raise the levels for inviting and kicking up to 100.
+ */
+export const INVITATIONS_BOT: ModuleBot = { name: "einladungen", displayName: "Stadtfunk Einladungen", powerLevel: 100 };
+
+/** Invited into every new managed room in its creation call. */
+export const ROOM_MODULE_BOTS: readonly ModuleBot[] = [POLICY_BOT, INVITATIONS_BOT];
+
 export function moduleBotUserId(
   cfg: { appservice: Pick<AppConfig["appservice"], "userPrefix">; matrix: Pick<AppConfig["matrix"], "serverName"> },
   bot: ModuleBot,
 ): string {
   return `@${cfg.appservice.userPrefix}${bot.name}:${cfg.matrix.serverName}`;
+}
+
+/** The module bots' power levels for a new room's creation call (user id → level). */
+export function serviceBotLevels(cfg: Parameters<typeof moduleBotUserId>[0]): Record<string, number> {
+  return Object.fromEntries(ROOM_MODULE_BOTS.map((bot) => [moduleBotUserId(cfg, bot), bot.powerLevel]));
 }

@@ -13,7 +13,7 @@ import { buildCreateRoomBody, widgetAfterCreation, type RoomPlan } from "./room-
 import type { DirectorySpaceDeps } from "./directory-spaces";
 import { resolveJoinRule } from "./open-rooms";
 import { assertRoomNameAllowed, withPolicyLevels } from "../policy/room-naming";
-import { moduleBotUserId, POLICY_BOT } from "../matrix/bot-users";
+import { serviceBotLevels } from "../matrix/bot-users";
 
 export interface CreateRoomDeps {
   db: Db;
@@ -126,7 +126,7 @@ export async function createManagedRoom(deps: CreateRoomDeps, organiser: Person,
     conferenceId,
     widgetId,
     joinRule: access.joinRule,
-    serviceBots: config.appservice ? { [moduleBotUserId({ ...config, appservice: config.appservice }, POLICY_BOT)]: POLICY_BOT.powerLevel } : undefined,
+    serviceBots: config.appservice ? serviceBotLevels({ ...config, appservice: config.appservice }) : undefined,
   };
 
   let roomId: string | undefined;

@@ -261,6 +261,14 @@ describe("invitation lifecycle (real Synapse, mail through maildev)", () => {
     expect(icsField(ics, "SEQUENCE")).toBe(`SEQUENCE:${job.sequence}`);
   });
 
+  it("acts as Stadtfunk Einladungen, invited with power 100 in the room's creation call", async () => {
+    const invitationsBot = bots.invitationsBotUserId;
+    expect(invitationsBot).toBe(`@${config.appservice.userPrefix}einladungen:${config.matrix.serverName}`);
+    expect(((await stateEvent(organiser, roomId, "m.room.power_levels"))!.users as Json)[invitationsBot]).toBe(100);
+    expect((await stateEvent(organiser, roomId, "m.room.member", invitationsBot))?.membership).toBe("join");
+    expect((await ok(organiser, "GET", `/profile/${enc(invitationsBot)}`)).displayname).toBe("Stadtfunk Einladungen");
+  });
+
   it("reschedules: the meeting state follows, the room is told once, even when the job runs twice", async () => {
     const job = await change({ kind: "details", name: "Bauausschuss", topic: "Neu: Punkt 4", startsAt: "2026-12-03T14:00", endsAt: "2026-12-03T15:30" });
     await bots.invitations.runNow();
@@ -271,23 +279,24 @@ describe("invitation lifecycle (real Synapse, mail through maildev)", () => {
     // The same job again, as after a crash before it was marked done.
     const [stored] = await handle.db.select().from(invitationJobs).where(eq(invitationJobs.id, job.id));
     expect(stored!.doneAt).toBeInstanceOf(Date);
-    const client = createBotClient({ homeserverUrl: hs, asToken: config.appservice.asToken }, bots.botUserId);
+    // Run again as the invitations bot, as the bots process does: its outbox keys are its own.
+    const client = createBotClient({ homeserverUrl: hs, asToken: config.appservice.asToken }, bots.invitationsBotUserId);
     await processInvitationJob(
       {
         db: handle.db,
         client,
-        actions: roomActions({ homeserverUrl: hs, asToken: config.appservice.asToken }, bots.botUserId),
+        actions: roomActions({ homeserverUrl: hs, asToken: config.appservice.asToken }, bots.invitationsBotUserId),
         outbox: createOutbox(handle.db),
         mailEnabled: true,
         site: { portalUrl: config.portal.url, serverName: config.matrix.serverName, cityName: config.cityName },
-        isServiceUser: (u) => u === bots.botUserId,
+        isServiceUser: (u) => u === bots.botUserId || u === bots.invitationsBotUserId,
         logger: captureLogger("warn").logger,
       },
       stored!,
     );
     const moved = noticesOf(await timeline(colleague, roomId), "Besprechung verschoben auf 03.12.2026, 14:00 – 15:30 Uhr.");
     expect(moved).toHaveLength(1);
-    expect(moved[0]!.sender).toBe(bots.botUserId);
+    expect(moved[0]!.sender).toBe(bots.invitationsBotUserId);
 
     // One updated REQUEST for the colleague, however often the job ran.
     const rows = await handle.db
@@ -314,7 +323,7 @@ describe("invitation lifecycle (real Synapse, mail through maildev)", () => {
     await bots.invitations.runNow();
     await ok(guest, "POST", `/rooms/${enc(roomId)}/leave`, {});
     const notice = await waitFor("the decline notice", async () => noticesOf(await timeline(organiser, roomId), "hat die Einladung abgelehnt")[0]);
-    expect(notice.sender).toBe(bots.botUserId);
+    expect(notice.sender).toBe(bots.invitationsBotUserId);
     expect(notice.content).toMatchObject({
       msgtype: "m.notice",
       body: `Olga Organisatorin: Dora Absage (${guest.userId}) hat die Einladung abgelehnt.`,

@@ -134,7 +134,10 @@ describe("creating a managed room with a call (real Synapse)", () => {
     expect(get("m.room.history_visibility")).toEqual({ history_visibility: "shared" });
     expect(get("m.room.server_acl")).toEqual({ allow: [inject("serverName")], deny: [], allow_ip_literals: false });
     const pl = get("m.room.power_levels") as { users: Record<string, number>; events: Record<string, number> };
-    expect(pl.users).toEqual({ [organiser.userId]: 100 });
+    // The policy and invitations bots act as users of their own, invited with their power in the same call.
+    const prefix = inject("userPrefix");
+    const server = inject("serverName");
+    expect(pl.users).toEqual({ [organiser.userId]: 100, [`@${prefix}regeln:${server}`]: 100, [`@${prefix}einladungen:${server}`]: 100 });
     expect(pl.events["im.vector.modular.widgets"]).toBe(50);
     expect(get("de.stadtfunk.meeting")).toMatchObject({
       kind: "meeting",
