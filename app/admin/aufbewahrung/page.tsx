@@ -4,6 +4,7 @@ import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { COMMON_ERRORS, DoneNotice, ErrorNotice } from "../_components/notices";
 import { forbiddenUnlessAdmin, signedInOrHome } from "../_lib/admin-page";
 import { keepRoomAction, releaseKeepAction, retryJobAction, setRoomPeriodAction } from "./actions";
 import { PolicyForm } from "./policy-form";
@@ -13,10 +14,6 @@ export const metadata = { title: "Aufbewahrung und Löschung" };
 
 type Search = { fehler?: string; meldung?: string; behalten?: string; freigegeben?: string; frist?: string; erneut?: string };
 
-const ERRORS: Record<string, string> = {
-  herkunft: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt.",
-  eingabe: "Die Auswahl war ungültig.",
-};
 const DONE: [keyof Search, string][] = [
   ["behalten", "Der Raum wird dauerhaft behalten."],
   ["freigegeben", "Der Raum folgt wieder der Richtlinie."],
@@ -93,21 +90,17 @@ export default async function RetentionAdminPage({ searchParams }: { searchParam
   const signedIn = await signedInOrHome();
   const search = await searchParams;
   const overview = await forbiddenUnlessAdmin(() => lifecycleOverviewForAdmin(db, signedIn.person.id, new Date(), portalLastActivity(config)));
-  const notice = search.fehler ? ERRORS[search.fehler] : search.meldung;
+  const notice = search.fehler ? COMMON_ERRORS[search.fehler] : search.meldung;
   const done = DONE.find(([k]) => search[k]);
   return (
     <PageShell cityName={config.cityName} path="/admin/aufbewahrung">
       <AdminNav current="/admin/aufbewahrung" />
       <h1 className="text-2xl font-bold text-brand-900">Aufbewahrung und Löschung</h1>
       {notice && (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-red-900">
-          {notice}
-        </p>
+        <ErrorNotice>{notice}</ErrorNotice>
       )}
       {done && (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
-          {done[1]}
-        </p>
+        <DoneNotice>{done[1]}</DoneNotice>
       )}
       <section aria-labelledby="policy-heading" className="flex flex-col gap-3">
         <h2 id="policy-heading" className="text-xl font-semibold">

@@ -4,6 +4,7 @@ import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { COMMON_ERRORS, DoneNotice, ErrorNotice } from "../_components/notices";
 import { requireAdminPage } from "../_lib/admin-page";
 import { changePartnerStatusAction } from "./actions";
 import { PartnerForm } from "./partner-form";
@@ -14,11 +15,9 @@ export const metadata = { title: "Partnerorganisationen" };
 type Search = { gespeichert?: string; status?: string; fehler?: string; bearbeiten?: string };
 
 const ERRORS: Record<string, string> = {
-  herkunft: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt.",
-  eingabe: "Die Auswahl war ungültig.",
+  ...COMMON_ERRORS,
   status: "Dieser Statuswechsel ist nicht möglich (beantragt → freigegeben → gesperrt → freigegeben).",
   unbekannt: "Diesen Partner gibt es nicht.",
-  "keine-berechtigung": "Dafür brauchen Sie die Rolle Administration.",
 };
 
 const ACTION_LABELS = { approved: "Freigeben", suspended: "Sperren" } as const;
@@ -90,17 +89,13 @@ export default async function AdminPartnerPage({ searchParams }: { searchParams:
         starten (mit <code>npm start</code> genügt ein Neustart des Dienstes).
       </p>
       {search.fehler ? (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-red-900">
-          {ERRORS[search.fehler] ?? "Das hat nicht geklappt."}
-        </p>
+        <ErrorNotice>{ERRORS[search.fehler] ?? "Das hat nicht geklappt."}</ErrorNotice>
       ) : null}
       {search.gespeichert ? (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">Gespeichert.</p>
+        <DoneNotice>Gespeichert.</DoneNotice>
       ) : null}
       {search.status ? (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
-          Status geändert: {search.status === "approved" ? "freigegeben" : "gesperrt"}. Bitte den Homeserver neu starten.
-        </p>
+        <DoneNotice>Status geändert: {search.status === "approved" ? "freigegeben" : "gesperrt"}. Bitte den Homeserver neu starten.</DoneNotice>
       ) : null}
       <section aria-labelledby="partner-list">
         <h2 id="partner-list" className="text-xl font-semibold">Partner</h2>

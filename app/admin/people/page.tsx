@@ -3,6 +3,7 @@ import { ADMIN_PAGE_SIZE, listPeopleForAdmin, type AdminPersonRow } from "@/lib/
 import { portalRuntime } from "@/lib/portal/runtime";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { COMMON_ERRORS, DoneNotice, ErrorNotice } from "../_components/notices";
 import { forbiddenUnlessAdmin, signedInOrHome } from "../_lib/admin-page";
 import { eraseDataAction, lockAccessAction } from "./actions";
 
@@ -21,11 +22,9 @@ type Search = {
 };
 
 const ERRORS: Record<string, string> = {
-  herkunft: "Die Anfrage kam nicht von dieser Seite und wurde abgelehnt.",
-  eingabe: "Die Auswahl war ungültig.",
+  ...COMMON_ERRORS,
   selbst: "Sie können Ihren eigenen Zugang nicht sperren.",
   unbekannt: "Diese Person ist nicht bekannt.",
-  "keine-berechtigung": "Dafür brauchen Sie die Rolle Administration.",
   "selbst-loeschen": "Ihre eigenen Daten kann nur eine andere Person mit der Rolle Administration löschen.",
   chatserver: "Der Chat-Server ist gerade nicht erreichbar. Es wurde nichts als gelöscht markiert – bitte später erneut „Daten löschen“.",
   uebergabe: "Nicht alle Räume dieser Person konnten übergeben werden. Es wurde nichts gelöscht – bitte später erneut versuchen.",
@@ -146,20 +145,16 @@ export default async function AdminPeoplePage({ searchParams }: { searchParams: 
       <AdminNav current="/admin/people" />
       <h1 className="text-2xl font-bold text-brand-900">Personen verwalten</h1>
       {search.fehler ? (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-red-900">
-          {ERRORS[search.fehler] ?? "Das hat nicht geklappt."}
-        </p>
+        <ErrorNotice>{ERRORS[search.fehler] ?? "Das hat nicht geklappt."}</ErrorNotice>
       ) : null}
       {locked ? (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
+        <DoneNotice>
           Zugang von {locked.displayName} gesperrt.
           {search.unvollstaendig ? " Nicht alle Schritte sind gelungen – bitte „Sperre wiederholen“." : ""}
-        </p>
+        </DoneNotice>
       ) : null}
       {search.geloescht && /^[0-9a-f-]{36}$/.test(search.geloescht) ? (
-        <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
-          Die Daten dieser Person sind gelöscht. Im Protokoll steht nur die Kennung {search.geloescht}.
-        </p>
+        <DoneNotice>Die Daten dieser Person sind gelöscht. Im Protokoll steht nur die Kennung {search.geloescht}.</DoneNotice>
       ) : null}
       {confirm ? <ConfirmLock person={confirm} /> : null}
       {confirmErase ? <ConfirmErase person={confirmErase} /> : null}

@@ -6,6 +6,7 @@ import { portalRuntime } from "@/lib/portal/runtime";
 import { formatCityTime } from "@/lib/time/berlin-time";
 import { PageShell } from "../../_components/page-shell";
 import { AdminNav } from "../_components/admin-nav";
+import { ErrorNotice } from "../_components/notices";
 import { forbiddenUnlessAdmin, signedInOrHome } from "../_lib/admin-page";
 
 export const dynamic = "force-dynamic";
@@ -170,9 +171,7 @@ export default async function AuditTrailPage({ searchParams }: { searchParams: P
           </nav>
         </>
       ) : (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-red-900">
-          Bitte die markierten Angaben korrigieren.
-        </p>
+        <ErrorNotice>Bitte die markierten Angaben korrigieren.</ErrorNotice>
       )}
     </PageShell>
   );
