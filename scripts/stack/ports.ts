@@ -22,6 +22,22 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+/** Distinct free loopback ports: all are held open together so none is handed out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => {
+      const server = net.createServer();
+      return new Promise<net.Server>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve(server));
+      });
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 /** Polls until fn resolves truthy or the deadline passes. */
 export async function waitFor(
   what: string,
