@@ -13,7 +13,7 @@ import { ChangeForm } from "./change-form";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Raum bearbeiten" };
 
-const inputClass = "mt-1 block w-full rounded-md border border-slate-400 px-3 py-2";
+const inputClass = "mt-1 block w-full rounded-md border border-slate-400 px-3 py-2 aria-[invalid=true]:border-red-700";
 const MEMBERSHIP: Record<string, string> = { join: "im Raum", invite: "eingeladen" };
 
 /** Later changes by the organiser and room admins (power level read from the homeserver). */
