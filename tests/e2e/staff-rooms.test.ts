@@ -113,7 +113,7 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
   });
 
   it("a room open to the department: a colleague joins it from the dashboard and both chat; another department never sees it", async () => {
-    await createRoom(bernd.page, async (page) => {
+    const roomUrl = await createRoom(bernd.page, async (page) => {
       await page.locator('input[name="kind"][value="team"]').check();
       await page.locator("#name").fill(TEAM_ROOM);
       await page.getByRole("radio", { name: "Alle Mitglieder einer Abteilung" }).check();
@@ -146,6 +146,8 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
     await clara.page.goto(stack.portalUrl);
     await visible(clara.page.getByRole("heading", { name: "Meine Räume und Besprechungen" }));
     await expect(clara.page.locator("main").textContent()).resolves.not.toContain(TEAM_ROOM);
+    // Nor does the room's address let her in: membership is the homeserver's.
+    expect((await clara.page.goto(roomUrl))?.status()).toBe(403);
   });
 
   it("the edit page: the organiser reschedules and adds Clara; room page, Clara's dashboard, the bot's notice and the mail follow", async () => {
@@ -165,15 +167,29 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
     expect(await seriousViolations(page)).toEqual([]);
 
     const details = page.getByTestId("details-form");
+    const end = details.getByLabel("Ende (deutsche Zeit)");
+    // An end before the start is refused at the end field, which is marked and described by the message.
     await details.getByLabel("Beginn (deutsche Zeit)").fill("2026-12-11T14:00");
-    await details.getByLabel("Ende (deutsche Zeit)").fill("2026-12-11T15:30");
+    await end.fill("2026-12-11T13:00");
+    await details.getByRole("button", { name: "Änderungen speichern" }).click();
+    await visible(details.getByRole("status").filter({ hasText: "Bitte prüfen Sie die markierten Felder." }));
+    await expect.poll(() => end.getAttribute("aria-invalid")).toBe("true");
+    await expect(page.locator(`#${await end.getAttribute("aria-describedby")}`).textContent()).resolves.toBe("Das Ende muss nach dem Beginn liegen.");
+    expect(await seriousViolations(page)).toEqual([]);
+    // What was typed stays for the correction.
+    await expect(details.getByLabel("Beginn (deutsche Zeit)").inputValue()).resolves.toBe("2026-12-11T14:00");
+    await expect(end.inputValue()).resolves.toBe("2026-12-11T13:00");
+
+    await end.fill("2026-12-11T15:30");
     await details.getByRole("button", { name: "Änderungen speichern" }).click();
     await visible(details.getByRole("status").filter({ hasText: "wird übernommen" }));
+    await expect(end.getAttribute("aria-invalid")).resolves.toBeNull();
 
     const add = page.getByTestId("add-form");
     await add.getByRole("textbox").fill("clara.kaemmerei");
     await add.getByRole("button", { name: "Einladen" }).click();
     await visible(add.getByRole("status").filter({ hasText: "werden verschickt" }));
+    await expect.poll(() => add.getByRole("textbox").inputValue()).toBe("");
     expect(await seriousViolations(page)).toEqual([]);
 
     // The room page shows the new time at once (the portal's record changed with the request).
@@ -181,29 +197,31 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
     const roomHeader = page.locator("main header");
     await expect(roomHeader.textContent()).resolves.toContain("11.12.2026, 14:00 – 11.12.2026, 15:30");
 
-    // The bot tells the room, in the order of the changes; matched by text, whichever bot account sends it.
-    await visible(message(page, "Besprechung verschoben auf 11.12.2026, 14:00 – 15:30 Uhr."));
-    await visible(message(page, "Clara Kämmerer wurde eingeladen."));
-
-    // Clara's dashboard lists the meeting with its new time once the bot invited her.
-    await expect.poll(async () => {
-      await clara.page.goto(stack.portalUrl);
-      return clara.page.getByTestId("room-list").filter({ hasText: MEETING }).textContent({ timeout: 1_000 }).catch(() => "");
-    }, { timeout: 20_000 }).toContain("11.12.2026, 14:00");
-
-    // npm start's demo stack runs maildev for invitation mails (no SMTP_URL of its own): check what arrived.
-    expect(mailUrl, "the demo stack prints its mail catcher").not.toBeNull();
-    const [invitation] = await (async () => {
-      let found: CaughtMail[] = [];
-      await expect.poll(async () => (found = (await mailsTo(CLARA_EMAIL)).filter((m) => m.subject.startsWith("Einladung:"))).length, { timeout: 20_000 }).toBe(1);
-      return found;
-    })();
-    expect(invitation!.subject).toBe(`Einladung: ${MEETING} (11.12.2026, 14:00)`);
-    const ics = await calendarOf(invitation!);
-    expect(ics).toContain("METHOD:REQUEST");
-    expect(ics).toMatch(/^DTSTART;TZID=Europe\/Berlin:20261211T140000$/m);
-    // Dieter, invited at creation, hears of the new time too.
-    await expect.poll(async () => (await mailsTo(DIETER_EMAIL)).map((m) => m.subject), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/^Geändert: /));
+    // What follows the two changes, awaited side by side.
+    await Promise.all([
+      (async () => {
+        // The bot tells the room; matched by text, whichever bot account sends it.
+        await visible(message(page, "Besprechung verschoben auf 11.12.2026, 14:00 – 15:30 Uhr."));
+        await visible(message(page, "Clara Kämmerer wurde eingeladen."));
+      })(),
+      // Clara's dashboard lists the meeting with its new time once the bot invited her.
+      expect.poll(async () => {
+        await clara.page.goto(stack.portalUrl);
+        return clara.page.getByTestId("room-list").filter({ hasText: MEETING }).textContent({ timeout: 1_000 }).catch(() => "");
+      }, { timeout: 20_000 }).toContain("11.12.2026, 14:00"),
+      (async () => {
+        // npm start's demo stack runs maildev for invitation mails (no SMTP_URL of its own): check what arrived.
+        expect(mailUrl, "the demo stack prints its mail catcher").not.toBeNull();
+        let invitations: CaughtMail[] = [];
+        await expect.poll(async () => (invitations = (await mailsTo(CLARA_EMAIL)).filter((m) => m.subject.startsWith("Einladung:"))).length, { timeout: 20_000 }).toBe(1);
+        expect(invitations[0]!.subject).toBe(`Einladung: ${MEETING} (11.12.2026, 14:00)`);
+        const ics = await calendarOf(invitations[0]!);
+        expect(ics).toContain("METHOD:REQUEST");
+        expect(ics).toMatch(/^DTSTART;TZID=Europe\/Berlin:20261211T140000$/m);
+        // Dieter, invited at creation, hears of the new time too.
+        await expect.poll(async () => (await mailsTo(DIETER_EMAIL)).map((m) => m.subject), { timeout: 20_000 }).toContainEqual(expect.stringMatching(/^Geändert: /));
+      })(),
+    ]);
   });
 
   it("the room admin sees the planned deletion and postpones it once; a second postponement is refused with a message", async () => {
@@ -231,8 +249,7 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
     await second.close();
 
     // Dieter is a participant, not a room admin: no retention box for him.
-    await dieter.page.goto(meetingUrl);
-    await visible(composer(dieter.page));
+    expect((await dieter.page.goto(meetingUrl))?.status()).toBe(200);
     await expect(box(dieter.page).count()).resolves.toBe(0);
   });
 
