@@ -94,8 +94,15 @@ async function prepare(ctx: BenchContext, rooms: number, inviteesPerRoom: number
 
   const run = randomUUID().slice(0, 6);
   const register = (name: string) => registerUser({ homeserverUrl: hs.url, sharedSecret: hs.registrationSharedSecret, username: name, admin: false });
-  const organiserAccounts = await Promise.all(Array.from({ length: rooms }, (_, i) => register(`b3-${run}-o${i}`)));
-  const inviteeAccounts = await Promise.all(Array.from({ length: inviteesPerRoom }, (_, i) => register(`b3-${run}-p${i}`)));
+  // Four at a time: 70 registrations at once (bcrypt each) timed out on a busy machine.
+  const registerAll = async (names: string[]) => {
+    const accounts: Awaited<ReturnType<typeof register>>[] = new Array(names.length);
+    const done = await runLoad(names.length, 4, async (i) => void (accounts[i] = await register(names[i]!)));
+    if (done.errorsOther > 0) throw new Error(`registering accounts failed: ${done.failureSamples.join("; ")}`);
+    return accounts;
+  };
+  const organiserAccounts = await registerAll(Array.from({ length: rooms }, (_, i) => `b3-${run}-o${i}`));
+  const inviteeAccounts = await registerAll(Array.from({ length: inviteesPerRoom }, (_, i) => `b3-${run}-p${i}`));
   const organiserRows = await handle.db
     .insert(people)
     .values(organiserAccounts.map((a, i) => ({ subject: `b3-${run}-o${i}`, displayName: `Organisation ${i}`, username: `b3-${run}-o${i}`, matrixUserId: a.user_id })))
