@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { allBotUserIds } from "../../lib/matrix/bot-users";
 import { captureLogger } from "./capture-logger";
 import type { BotClient, RoomStateEvent } from "./homeserver";
 import { moduleBotClient } from "./module-bot";
@@ -65,5 +66,11 @@ describe("a module bot acting as its own user", () => {
     expect(await client.actingUserIn(ROOM)).toBe(MAIN);
     isJoinFailing = false;
     expect(await client.actingUserIn(ROOM)).toBe(POLICY);
+  });
+});
+
+describe("the service's bot users", () => {
+  it("are the main bot and the module bots, derived from the main bot's id", () => {
+    expect(allBotUserIds("@_sf_bot:city.test")).toEqual(["@_sf_bot:city.test", "@_sf_regeln:city.test", "@_sf_einladungen:city.test"]);
   });
 });

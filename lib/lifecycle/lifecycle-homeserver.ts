@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allBotUserIds } from "../matrix/bot-users";
 import { MatrixApiError, enc, matrixRequest } from "../matrix/client-api";
 
 /**
@@ -87,7 +88,8 @@ export function createLifecycleHomeserver(ctx: LifecycleHomeserverContext): Life
       );
     },
     async lastActivityAt(roomId) {
-      const filter = enc(JSON.stringify({ not_senders: [ctx.botUserId], limit: 1 }));
+      // The bots' notices (reminders, policy, invitations) are not activity of the room's people.
+      const filter = enc(JSON.stringify({ not_senders: allBotUserIds(ctx.botUserId), limit: 1 }));
       const r = await matrixRequest(
         {
           homeserverUrl: ctx.homeserverUrl,

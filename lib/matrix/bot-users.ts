@@ -38,3 +38,15 @@ export function moduleBotUserId(
 export function serviceBotLevels(cfg: Parameters<typeof moduleBotUserId>[0]): Record<string, number> {
   return Object.fromEntries(ROOM_MODULE_BOTS.map((bot) => [moduleBotUserId(cfg, bot), bot.powerLevel]));
 }
+
+/**
+ * The main bot and every module bot, from the main bot's id (its localpart is
+ * the namespace prefix followed by `bot`): whatever any of them posts is the
+ * service talking, not activity of the room's people.
+ */
+export function allBotUserIds(mainBotUserId: string): string[] {
+  const m = /^@(.*)bot:(.+)$/.exec(mainBotUserId);
+  if (!m) return [mainBotUserId];
+  const cfg = { appservice: { userPrefix: m[1]! }, matrix: { serverName: m[2]! } };
+  return [mainBotUserId, ...ROOM_MODULE_BOTS.map((bot) => moduleBotUserId(cfg, bot))];
+}
