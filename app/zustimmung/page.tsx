@@ -45,7 +45,7 @@ export default async function AcceptRulesPage({ searchParams }: { searchParams: 
       <form action={acceptRulesAction}>
         <input type="hidden" name="version" value={rules.version} />
         <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-900">
-          Ich stimme zu / I accept
+          Ich stimme zu / <span lang="en">I accept</span>
         </button>
       </form>
     </PageShell>
