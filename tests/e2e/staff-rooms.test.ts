@@ -275,6 +275,8 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
     expect(new URL(page.url()).pathname).toBe("/zustimmung");
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toMatch(/^Nutzungsregeln \(Version \d+\)$/);
     expect(await seriousViolations(page)).toEqual([]);
+    // The English half of the button is marked as English, so screen readers pronounce it as such.
+    await expect(page.getByRole("button", { name: "Ich stimme zu / I accept" }).locator('[lang="en"]').textContent()).resolves.toBe("I accept");
     // The dashboard is not reachable before accepting.
     await page.goto(stack.portalUrl);
     expect(new URL(page.url()).pathname).toBe("/zustimmung");
