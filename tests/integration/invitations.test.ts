@@ -11,10 +11,9 @@ import { roomActions } from "../../bots/invitations/room-actions";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { createBotClient } from "../../bots/shared/homeserver";
 import { createOutbox } from "../../bots/shared/outbox";
-import { parseRetryAfterMs, withRetry } from "../../bots/shared/retry";
 import { pendingInvitations, people, rooms, type Person } from "../../drizzle/schema";
 import { invitationDeclines, invitationJobs, invitationMails } from "../../drizzle/tables/invitations";
-import { parseConfig, type AppConfig } from "../../lib/config/load";
+import type { AppConfig } from "../../lib/config/load";
 import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
 import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
 import { AppError } from "../../lib/errors";
@@ -24,6 +23,7 @@ import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { MEETING_EVENT_TYPE } from "../../lib/rooms/room-state";
 import { freePort } from "../../scripts/stack/ports";
+import { botsConfig, enc, hs, ok, stateEvent, timeline, waitFor, type Json } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -33,76 +33,8 @@ import { createTestUser, type TestUser } from "./setup/matrix-users";
  * mails with their .ics arrive at an in-process mail catcher (maildev).
  */
 
-const hs = inject("homeserverUrl");
-const enc = encodeURIComponent;
-type Json = Record<string, unknown>;
-
-function botsConfig(smtpPort: number): AppConfig {
-  return parseConfig(
-    {
-      STADTFUNK_DATA_DIR: inject("dataDir"),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      MATRIX_SERVER_NAME: inject("serverName"),
-      MATRIX_HOMESERVER_URL: hs,
-      APPSERVICE_ID: inject("appserviceId"),
-      APPSERVICE_PORT: String(inject("appservicePort")),
-      APPSERVICE_URL: inject("appserviceUrl"),
-      APPSERVICE_USER_PREFIX: inject("userPrefix"),
-      APPSERVICE_AS_TOKEN: inject("asToken"),
-      APPSERVICE_HS_TOKEN: inject("hsToken"),
-      PORTAL_URL: "https://portal.stadt.example",
-      JITSI_AUTH_MODE: "none",
-      JITSI_DOMAIN: "meet.stadt.example",
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      MAIL_FROM: "Stadtfunk <stadtfunk@stadt.example>",
-    },
-    ["APPSERVICE_AS_TOKEN", "APPSERVICE_HS_TOKEN"],
-  );
-}
-
-async function api(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const once = async () => {
-    const res = await fetch(`${hs}/_matrix/client/v3${apiPath}`, {
-      method,
-      headers: { Authorization: `Bearer ${user.accessToken}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json().catch(() => ({}))) as Json;
-    if (res.status === 429) {
-      throw Object.assign(new Error("rate limited"), { status: 429, retryAfterMs: parseRetryAfterMs(res.headers.get("retry-after"), json) });
-    }
-    return { status: res.status, json };
-  };
-  return withRetry(once, { idempotent: false }, { maxAttempts: 20 });
-}
-
-async function ok(user: TestUser, method: string, apiPath: string, body?: unknown): Promise<Json> {
-  const r = await api(user, method, apiPath, body);
-  if (r.status !== 200) throw new Error(`${method} ${apiPath}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
-
-async function stateEvent(user: TestUser, roomId: string, type: string, key = ""): Promise<Json | undefined> {
-  const r = await api(user, "GET", `/rooms/${enc(roomId)}/state/${enc(type)}/${enc(key)}`);
-  return r.status === 200 ? r.json : undefined;
-}
-
-async function timeline(user: TestUser, roomId: string): Promise<Json[]> {
-  return (await ok(user, "GET", `/rooms/${enc(roomId)}/messages?dir=b&limit=200`)).chunk as Json[];
-}
-
 const noticesOf = (events: Json[], bodyPart: string) =>
   events.filter((e) => e.type === "m.room.message" && String((e.content as Json).body ?? "").includes(bodyPart));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 /** The .ics part of a raw mail (sent base64-encoded as text/calendar), unfolded. */
 function icsOf(rawMail: string): string {
@@ -160,7 +92,7 @@ describe("invitation lifecycle (real Synapse, mail through maildev)", () => {
     const smtpPort = await freePort();
     maildev = new MailDev({ smtp: smtpPort, ip: "127.0.0.1", disableWeb: true, mailDirectory: mailDir, silent: true });
     await maildev.start();
-    config = botsConfig(smtpPort);
+    config = botsConfig({ PORTAL_URL: "https://portal.stadt.example", SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: "Stadtfunk <stadtfunk@stadt.example>" });
     embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
     handle = openDb(embedded.url);
     await runMigrations(handle);
