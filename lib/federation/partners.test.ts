@@ -34,6 +34,16 @@ describe("partners", () => {
     expect(own).toMatchObject({ ok: false, fieldErrors: { servers: "Das ist der eigene Server der Stadt." } });
   });
 
+  it("refuses a server another partner holds on edit too, but not the partner's own", async () => {
+    const a = await createPartner(t.db, adminId, { name: "Verkehrsbetriebe", contact: "", servers: "bus.test" }, OWN);
+    const b = await createPartner(t.db, adminId, { name: "Bäder", contact: "", servers: "bad.test" }, OWN);
+    if (!a.ok || !b.ok) throw new Error("not created");
+    const taken = await updatePartner(t.db, adminId, b.partner.id, { name: "Bäder", contact: "", servers: "bad.test, bus.test:8448" }, OWN);
+    expect(taken).toEqual({ ok: false, fieldErrors: { servers: "Schon einem anderen Partner zugeordnet: bus.test" } });
+    const kept = await updatePartner(t.db, adminId, a.partner.id, { name: "Verkehrsbetriebe AöR", contact: "", servers: "bus.test" }, OWN);
+    expect(kept).toMatchObject({ ok: true, partner: { name: "Verkehrsbetriebe AöR", serverNames: ["bus.test"] } });
+  });
+
   it("walks requested → approved → suspended, audits each change and refuses invalid ones", async () => {
     const created = await createPartner(t.db, adminId, { name: "Stadtwerke", contact: "it@sw.example", servers: "company.test" }, OWN);
     if (!created.ok) throw new Error("not created");

@@ -97,13 +97,20 @@ async function serversTakenByOthers(db: Db, serverNames: string[], partnerId: st
   return rows.map((r) => r.serverName).filter((s) => hosts.has(aclHost(s)));
 }
 
+/** The validated form, or its field errors, including server names another partner already holds. */
+async function checkedInput(db: Db, raw: PartnerForm, ownServerName: string, partnerId: string | null): Promise<ReturnType<typeof validate>> {
+  const input = validate(raw, ownServerName);
+  if (!input.ok) return input;
+  const taken = await serversTakenByOthers(db, input.serverNames, partnerId);
+  if (taken.length > 0) return { ok: false, fieldErrors: { servers: `Schon einem anderen Partner zugeordnet: ${taken.join(", ")}` } };
+  return input;
+}
+
 /** "Partner anlegen": a new partner starts as requested. */
 export async function createPartner(db: Db, actorId: string, raw: PartnerForm, ownServerName: string): Promise<PartnerFormResult> {
   const actor = await requireAdmin(db, actorId);
-  const input = validate(raw, ownServerName);
+  const input = await checkedInput(db, raw, ownServerName, null);
   if (!input.ok) return input;
-  const taken = await serversTakenByOthers(db, input.serverNames, null);
-  if (taken.length > 0) return { ok: false, fieldErrors: { servers: `Schon einem anderen Partner zugeordnet: ${taken.join(", ")}` } };
   const partner = await db.transaction(async (tx) => {
     const [row] = await tx.insert(partners).values({ name: input.name, contact: input.contact }).returning();
     await tx.insert(partnerServers).values(input.serverNames.map((serverName) => ({ serverName, partnerId: row!.id })));
@@ -130,10 +137,8 @@ export async function updatePartner(
   const actor = await requireAdmin(db, actorId);
   const before = await findPartner(db, partnerId);
   if (!before) throw new AppError("partner-not-found", "not-found", "Diesen Partner gibt es nicht.");
-  const input = validate(raw, ownServerName);
+  const input = await checkedInput(db, raw, ownServerName, partnerId);
   if (!input.ok) return input;
-  const taken = await serversTakenByOthers(db, input.serverNames, partnerId);
-  if (taken.length > 0) return { ok: false, fieldErrors: { servers: `Schon einem anderen Partner zugeordnet: ${taken.join(", ")}` } };
   const partner = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(partners)
