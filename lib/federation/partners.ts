@@ -4,6 +4,7 @@ import { auditLog } from "../../drizzle/schema";
 import { federationChanges, partnerServers, partners, type Partner, type PartnerStatus } from "../../drizzle/tables/partners";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import { fieldErrors as zodFieldErrors } from "../field-errors";
 import { requireAdmin } from "../people/admin-access";
 import { canChangeStatus, STATUS_LABELS } from "./partner-status";
 import { aclHost, parseServerNameList } from "./server-names";
@@ -72,13 +73,7 @@ export async function approvedPartnerServers(db: Db): Promise<string[]> {
 
 function validate(raw: PartnerForm, ownServerName: string): { ok: true; name: string; contact: string; serverNames: string[] } | { ok: false; fieldErrors: Partial<Record<keyof PartnerForm, string>> } {
   const parsed = partnerFormSchema.safeParse(raw);
-  const fieldErrors: Partial<Record<keyof PartnerForm, string>> = {};
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0] as keyof PartnerForm;
-      fieldErrors[key] ??= issue.message;
-    }
-  }
+  const fieldErrors: Partial<Record<keyof PartnerForm, string>> = parsed.success ? {} : zodFieldErrors(parsed.error);
   const servers = parseServerNameList(String(raw.servers ?? ""));
   if (!servers.ok) fieldErrors.servers ??= servers.message;
   else if (servers.serverNames.some((s) => aclHost(s) === aclHost(ownServerName))) {

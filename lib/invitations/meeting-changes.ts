@@ -8,7 +8,7 @@ import type { ServiceClient } from "../matrix/service-client";
 import { readRoomAccess, type RoomAccess } from "../rooms/room-access";
 import { findRoomByMatrixId } from "../rooms/room-list";
 import { MEETING_EVENT_TYPE } from "../rooms/room-state";
-import { fieldErrors } from "../rooms/create-room-input";
+import { fieldErrors } from "../field-errors";
 import { meetingChangeInput, meetingTimes, type MeetingChange, type MeetingChangeInput } from "./meeting-change-input";
 
 /**

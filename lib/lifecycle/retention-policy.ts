@@ -2,6 +2,7 @@ import { desc } from "drizzle-orm";
 import { z } from "zod";
 import { retentionPolicies, type RetentionPolicyRow } from "../../drizzle/tables/lifecycle";
 import type { Db } from "../db/client";
+import { fieldErrors } from "../field-errors";
 
 /**
  * The retention policy: how long each kind of room and each guest account
@@ -87,14 +88,7 @@ export type SavePolicyResult =
 /** Validates and stores a new version; on invalid input nothing is written. Callers check the admin role. */
 export async function saveRetentionPolicy(db: Db, input: unknown, createdBy: string | null): Promise<SavePolicyResult> {
   const parsed = retentionPolicySchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Partial<Record<keyof RetentionPolicyValues, string>> = {};
-    for (const issue of parsed.error.issues) {
-      const key = issue.path[0] as keyof RetentionPolicyValues | undefined;
-      if (key && !fieldErrors[key]) fieldErrors[key] = issue.message;
-    }
-    return { ok: false, fieldErrors };
-  }
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrors(parsed.error) };
   const [row] = await db.insert(retentionPolicies).values({ ...parsed.data, createdBy }).returning();
   return { ok: true, policy: fromRow(row!) };
 }

@@ -79,13 +79,3 @@ export function checkDepartmentChoice(
     ? null
     : { department: "Sie können einen Raum nur für eine Ihrer eigenen Abteilungen öffnen." };
 }
-
-/** Field errors keyed by field name, first message each, for the form. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    out[key] ??= issue.message;
-  }
-  return out;
-}

@@ -6,7 +6,8 @@ import { AppError } from "../errors";
 import { createLogger } from "../log";
 import type { DirectorySpaceHomeserver } from "../matrix/directory-space-client";
 import { insertPerson } from "../people/testing/seed";
-import { checkDepartmentChoice, createRoomInput, fieldErrors } from "./create-room-input";
+import { fieldErrors } from "../field-errors";
+import { checkDepartmentChoice, createRoomInput } from "./create-room-input";
 import { resolveJoinRule } from "./open-rooms";
 
 const KEY = "6f1c1c9e-2f4e-4a53-9a54-0e6f3e1e2b11";

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { isAppError } from "@/lib/errors";
 import { publishUsageRulesByAdmin, usageRulesForm } from "@/lib/guests/usage-rules-admin";
-import { fieldErrors } from "@/lib/rooms/create-room-input";
+import { fieldErrors } from "@/lib/field-errors";
 import { formActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 

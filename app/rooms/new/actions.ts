@@ -6,7 +6,8 @@ import { createRoomForPerson } from "@/lib/portal/rooms";
 import { assertApprovedPartners, openNewRoomToPartners } from "@/lib/federation/room-partners";
 import { formActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { createRoomInput, fieldErrors } from "@/lib/rooms/create-room-input";
+import { fieldErrors } from "@/lib/field-errors";
+import { createRoomInput } from "@/lib/rooms/create-room-input";
 
 export interface CreateRoomState {
   message?: string;

@@ -10,7 +10,7 @@ import { requestMeetingChange } from "@/lib/invitations/meeting-changes";
 import { isRoomId } from "@/lib/jitsi/conference-id";
 import { isSameOriginAction, SESSION_EXPIRED_MESSAGE, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
-import { fieldErrors } from "@/lib/rooms/create-room-input";
+import { fieldErrors } from "@/lib/field-errors";
 
 export interface ChangeFormState {
   message?: string;

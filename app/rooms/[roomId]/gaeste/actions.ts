@@ -13,7 +13,7 @@ import { guestInvitationIcs, guestInvitationText } from "@/lib/guests/guest-invi
 import { createGuestLink, revokeGuestLink, type Moderator } from "@/lib/guests/guest-links";
 import { portalGuests } from "@/lib/guests/portal-guests";
 import { isRoomId } from "@/lib/jitsi/conference-id";
-import { fieldErrors } from "@/lib/rooms/create-room-input";
+import { fieldErrors } from "@/lib/field-errors";
 import { z } from "zod";
 
 export interface GuestLinkFormState {
