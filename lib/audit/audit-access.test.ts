@@ -1,16 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog } from "../../drizzle/schema";
-import { createTestDb, DB_SETUP_MS, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { insertPerson } from "../people/testing/seed";
 import { auditCsvForAdmin, auditPageForAdmin } from "./audit-access";
 import { auditFilterSchema } from "./audit-query";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t?.close());
+const t = useTestDb();
 
 const notAdmin = { code: "not-admin", category: "forbidden" };
 

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog } from "../../drizzle/schema";
-import { createTestDb, DB_SETUP_MS, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { auditCsvStream } from "./audit-export";
 import { AUDIT_PAGE_SIZE, allAuditEntries, auditFilterSchema, listAuditEntries } from "./audit-query";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t?.close());
+const t = useTestDb();
 
 const parse = (input: Record<string, unknown>) => auditFilterSchema.parse(input);
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, people, rooms } from "../../drizzle/schema";
 import { directorySpaceMembers, directorySpaces } from "../../drizzle/tables/directory-spaces";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { createLogger } from "../log";
 import type { DirectorySpaceHomeserver } from "../matrix/directory-space-client";
 import { fakeHomeserver } from "../people/testing/fake-homeserver";
@@ -10,11 +10,7 @@ import { offboardPerson } from "./leavers";
 
 const DIETER = "@dieter.bauamt:s.test";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t.close());
+const t = useTestDb();
 beforeEach(async () => {
   await t.db.delete(rooms);
   await t.db.delete(auditLog);

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, people, portalSessions, rooms } from "../../drizzle/schema";
 import { fakeHomeserver, fakeRoomState, type FakeHomeserver } from "../people/testing/fake-homeserver";
 import { insertPerson, insertSession, testLeaverDeps } from "../people/testing/seed";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { offboardPerson } from "./leavers";
 
 const DIETER = "@dieter.bauamt:s.test";
@@ -11,11 +11,7 @@ const ANNA = "@anna.admin:s.test";
 const BERND = "@bernd.bauamt:s.test";
 const enc = encodeURIComponent;
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t.close());
+const t = useTestDb();
 beforeEach(async () => {
   await t.db.delete(rooms);
   await t.db.delete(auditLog);

@@ -1,16 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, people } from "../../drizzle/schema";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { insertPerson } from "../people/testing/seed";
 import { currentUsageRules } from "./usage-rules";
 import { publishUsageRulesByAdmin, usageRulesForm } from "./usage-rules-admin";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t?.close());
+const t = useTestDb();
 
 const texts = (marker: string) => ({
   textDe: `Bitte verhalten Sie sich respektvoll. ${marker}`,

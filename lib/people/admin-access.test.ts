@@ -1,18 +1,14 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, people } from "../../drizzle/schema";
 import { listPeopleForAdmin, lockAccessByAdmin, requireAdmin } from "./admin-access";
 import { fakeHomeserver } from "./testing/fake-homeserver";
 import { insertPerson, testLeaverDeps } from "./testing/seed";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 
 const notAdmin = { code: "not-admin", category: "forbidden" };
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t.close());
+const t = useTestDb();
 
 async function seed() {
   await t.db.delete(auditLog);

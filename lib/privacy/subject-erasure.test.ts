@@ -1,18 +1,14 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, pendingInvitations, people, portalSessions, rooms } from "../../drizzle/schema";
-import { createTestDb, DB_SETUP_MS, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { listPeopleForAdmin } from "../people/admin-access";
 import { fakeHomeserver } from "../people/testing/fake-homeserver";
 import { insertPerson, insertSession, testLeaverDeps } from "../people/testing/seed";
 import { ERASED_DISPLAY_NAME } from "./subject-erasure";
 import { erasePersonForAdmin, exportPersonForAdmin } from "./subject-requests";
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t?.close());
+const t = useTestDb();
 
 describe("erasing a person who never used Matrix (stubbed homeserver)", () => {
   it("pseudonymises the portal data, asks the homeserver once for a linked account, and lists the person as erased", async () => {

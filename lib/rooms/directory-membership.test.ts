@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { directorySpaceMembers, directorySpaces } from "../../drizzle/tables/directory-spaces";
-import { DB_SETUP_MS, createTestDb, type TestDb } from "../db/testing/test-db";
+import { useTestDb } from "../db/testing/test-db";
 import { createLogger } from "../log";
 import { MatrixApiError } from "../matrix/client-api";
 import type { DirectorySpaceHomeserver } from "../matrix/directory-space-client";
@@ -47,11 +47,7 @@ function fakeSpaces() {
   return { hs, calls, refuseInvites: () => (refuseInvite = true) };
 }
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-}, DB_SETUP_MS);
-afterAll(() => t.close());
+const t = useTestDb();
 beforeEach(async () => {
   await t.db.delete(directorySpaceMembers);
   await t.db.delete(directorySpaces);
