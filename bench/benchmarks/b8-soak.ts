@@ -14,7 +14,7 @@ import { sharedStack, type BenchStack } from "../core/stack";
 import { percentile, round } from "../core/stats";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 import { admitGuest, asOutcome, guestDepsFor, newMeetingFor } from "./b2-guest-admission";
-import { get, mintSessions } from "./b5-dashboard";
+import { get, sharedSessions } from "./b5-dashboard";
 
 const TARGET = "p95 under load <= 3 × idle p95";
 /** How often each signed-in person reloads the dashboard during the soak. */
@@ -69,7 +69,7 @@ async function prepare(ctx: BenchContext, size: Size): Promise<Setup> {
     .values(accounts.map((a, i) => ({ subject: `b8-${run}-o${i}`, displayName: `Organisation ${i}`, username: `b8-${run}-o${i}`, matrixUserId: a.user_id })))
     .returning();
   ctx.log(`B8 minting ${size.sessions} signed-in sessions`);
-  const cookies = await mintSessions(stack, size.sessions);
+  const cookies = await sharedSessions(ctx, stack, size.sessions);
   const service = createServiceClient(config);
   return {
     stack,
