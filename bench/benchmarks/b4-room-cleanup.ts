@@ -132,7 +132,9 @@ async function cleanupByBot(s: Setup, roomIds: string[]): Promise<number> {
 
 /** B: the same admin calls from a tight client: every v2 delete submitted at once, then polled every 100 ms. */
 async function cleanupRaw(s: Setup, roomIds: string[]): Promise<number> {
-  const admin = { homeserverUrl: s.hs.url, accessToken: s.adminToken, timeoutMs: 60_000 };
+  // Ten minutes per request: with 1,000 deletions submitted at once on a busy machine, the last
+  // answers took longer than 60 s and the first full run lost its raw side to a client timeout.
+  const admin = { homeserverUrl: s.hs.url, accessToken: s.adminToken, timeoutMs: 600_000 };
   const started = performance.now();
   const deleteIds = await Promise.all(
     roomIds.map(async (roomId) => {
