@@ -85,7 +85,8 @@ export function MemberList({ client, sdk, room, userId }: { client: MatrixClient
           {TEXTS.failed}
         </p>
       )}
-      <ul className="max-h-60 overflow-y-auto px-4 pb-3">
+      {/* Focusable, so keyboard users can scroll a long list too. */}
+      <ul className="max-h-60 overflow-y-auto px-4 pb-3 focus:outline-2 focus:outline-brand-700" tabIndex={0} aria-label={TEXTS.summary(count)}>
         {members.map((m) => (
           <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 py-1" data-user-id={m.userId}>
             <span className="min-w-0">
