@@ -3,7 +3,8 @@ import { AppError, isAppError } from "../errors";
 import type { Logger } from "../log";
 import type { ServiceClient, StateEvent } from "../matrix/service-client";
 import type { RoomAccess } from "../rooms/room-access";
-import { conferenceIdForRoom, isRoomId } from "./conference-id";
+import { isRoomId } from "../matrix/room-id";
+import { conferenceIdForRoom } from "./conference-id";
 import { mintJwtModeToken } from "./jwt-mode-token";
 import {
   hasVerifierBearer,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { isRoomId } from "../matrix/room-id";
 import { base32Decode, base32Encode } from "./base32";
 import {
   conferenceIdFor,
   conferenceIdForRoom,
-  isRoomId,
   randomConferenceName,
   roomIdFromConferenceId,
 } from "./conference-id";

@@ -1,22 +1,14 @@
 import type { AppConfig } from "../config/load";
+import { isRoomId } from "../matrix/room-id";
 import { base32Decode, base32Encode } from "./base32";
 
 export type JitsiAuthMode = AppConfig["jitsi"]["authMode"];
-
-/** Room IDs are printable ASCII without spaces: `!opaque:server`, or `!hash` from room version 12 on. */
-const ROOM_ID = /^![\x21-\x7e]+$/;
-const MAX_ROOM_ID_BYTES = 255;
 
 /** Letters and digits are the only characters every Jitsi component keeps as they are. */
 const CONFERENCE_NAME = /^[A-Za-z0-9]+$/;
 
 /** 20 bytes = 160 bits from the CSPRNG; base32 turns them into 32 characters. */
 const RANDOM_NAME_BYTES = 20;
-
-export function isRoomId(value: string): boolean {
-  // ASCII only, so length in characters is length in bytes.
-  return ROOM_ID.test(value) && value.length <= MAX_ROOM_ID_BYTES;
-}
 
 export function isConferenceName(value: string): boolean {
   return CONFERENCE_NAME.test(value);

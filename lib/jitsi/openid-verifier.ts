@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { isRoomId } from "./conference-id";
+import { isRoomId } from "../matrix/room-id";
 import type { RoomPowerState } from "../matrix/power-levels";
 import { uvsPowerLevels, uvsPowerLevelsSchema, type UvsPowerLevels } from "./room-power";
 

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { isAppError } from "@/lib/errors";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { keepRoomPermanently, releaseRoomKeep, setRoomPeriod } from "@/lib/lifecycle/room-retention-actions";
 import { retryFlaggedJobByAdmin, saveRetentionPolicyByAdmin } from "@/lib/lifecycle/retention-admin";
 import { formActionCaller, redirectActionCaller, unexpectedErrorMessage } from "@/lib/portal/action-edge";

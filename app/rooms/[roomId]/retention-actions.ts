@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { isAppError } from "@/lib/errors";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { postponeDeletionOnce } from "@/lib/lifecycle/room-retention-actions";
 import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { matrixCredentials } from "@/lib/auth/matrix-session";
 import { isAppError } from "@/lib/errors";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { createDirectorySpaceHomeserver } from "@/lib/matrix/directory-space-client";
 import { redirectActionCaller } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";

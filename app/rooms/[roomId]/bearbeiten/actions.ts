@@ -7,7 +7,7 @@ import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { meetingChangeInput } from "@/lib/invitations/meeting-change-input";
 import { requestMeetingChange } from "@/lib/invitations/meeting-changes";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { isSameOriginAction, SESSION_EXPIRED_MESSAGE, unexpectedErrorMessage } from "@/lib/portal/action-edge";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { fieldErrors } from "@/lib/field-errors";

@@ -12,7 +12,7 @@ import { createGuestLinkInput } from "@/lib/guests/guest-input";
 import { guestInvitationIcs, guestInvitationText } from "@/lib/guests/guest-invitation";
 import { createGuestLink, revokeGuestLink, type Moderator } from "@/lib/guests/guest-links";
 import { portalGuests } from "@/lib/guests/portal-guests";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { fieldErrors } from "@/lib/field-errors";
 import { z } from "zod";
 

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { isAppError } from "@/lib/errors";
 import { invitePartnerUser } from "@/lib/federation/invite-partner-user";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { profileLookup } from "@/lib/federation/profile-lookup";
 import { requireRoomAdmin, setRoomPartners } from "@/lib/federation/room-partners";
 import { redirectActionCaller } from "@/lib/portal/action-edge";

@@ -2,7 +2,7 @@ import { isSameOriginRequest } from "@/lib/security/same-origin";
 import { currentSession } from "@/lib/auth/current-session";
 import { isAppError } from "@/lib/errors";
 import { conferenceAccess } from "@/lib/jitsi/conference-access";
-import { isRoomId } from "@/lib/jitsi/conference-id";
+import { isRoomId } from "@/lib/matrix/room-id";
 import { portalRuntime } from "@/lib/portal/runtime";
 import { readRoomAccess } from "@/lib/rooms/room-access";
 import { findRoomByMatrixId } from "@/lib/rooms/room-list";
