@@ -11,7 +11,7 @@ import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { measureCpu, selfCpuMs, treeCpuMs, type CpuProbe } from "../core/cpu";
 import { sharedPglite } from "../core/databases";
 import { interleave, runLoad, type LoadResult } from "../core/load";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import { sharedSynapse, type BenchSynapse } from "../core/synapse";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
@@ -172,7 +172,7 @@ function spreadOf(ratios: number[]) {
   const { ratio, spread } = summariseRatios(ratios);
   return {
     ratio: round(ratio),
-    ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+    ratio_spread: roundedSpread(spread),
   };
 }
 

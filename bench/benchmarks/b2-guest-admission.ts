@@ -19,7 +19,7 @@ import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { sharedPglite } from "../core/databases";
 import { interleave, runLoad, type LoadResult, type Outcome } from "../core/load";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import { sharedSynapse, type BenchSynapse } from "../core/synapse";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
@@ -225,7 +225,7 @@ async function admissions(setup: Setup, count: number, pairs: number, ctx: Bench
     name: `B2 ${count} guests admitted by one invite link (concurrency ${CONCURRENCY}) vs raw register+join`,
     target: TARGET,
     ratio: round(ratio),
-    ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+    ratio_spread: roundedSpread(spread),
     p50_ms: round(percentile(latA, 50)),
     p95_ms: round(percentile(latA, 95)),
     baseline_p50_ms: round(percentile(latB, 50)),

@@ -19,7 +19,7 @@ import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { freePort } from "../../scripts/stack/ports";
 import { sharedPostgres } from "../core/databases";
 import { interleave, runLoad, type LoadResult } from "../core/load";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import { sharedSynapse, type BenchSynapse } from "../core/synapse";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
@@ -270,7 +270,7 @@ export const b3Invitations: Benchmark = {
       name: `B3 ${rooms * perRoom} invitations across ${rooms} rooms through the invitations bot vs raw invite + notice`,
       target: TARGET,
       ratio: round(ratio),
-      ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+      ratio_spread: roundedSpread(spread),
       p50_ms: round(percentile(delivered, 50)),
       p95_ms: round(p95),
       baseline_p50_ms: round(percentile(raw, 50)),

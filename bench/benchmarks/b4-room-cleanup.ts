@@ -13,7 +13,7 @@ import { botUserId } from "../../lib/matrix/appservice-registration";
 import { MatrixApiError, enc, matrixRequest } from "../../lib/matrix/client-api";
 import { sharedPostgres } from "../core/databases";
 import { interleave, runLoad } from "../core/load";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import { sharedSynapse, type BenchSynapse } from "../core/synapse";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
@@ -185,7 +185,7 @@ async function measure(ctx: BenchContext, s: Setup, label: string, count: number
     name: `B4 cleanup of ${count} rooms × ${members} members: cleanup bot vs raw admin-API v2 deletions`,
     target: TARGET,
     ratio: round(ratio),
-    ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+    ratio_spread: roundedSpread(spread),
     p50_ms: round(percentile(runs.a, 50)),
     p95_ms: round(percentile(runs.a, 95)),
     baseline_p50_ms: round(percentile(runs.b, 50)),

@@ -5,7 +5,7 @@ import { measureCpu, ownCpuMs, selfCpuMs, treeCpuMs, type CpuProbe } from "../co
 import { interleave, runLoad, runOpenLoop, type LoadResult } from "../core/load";
 import { makeSeed, seedPortalData } from "../core/portal-seed";
 import { sharedStack, type BenchStack } from "../core/stack";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
 const TARGET = "throughput ratio dashboard/plain page >= 0.2 and dashboard >= 100 req/s at 50 sessions";
@@ -96,7 +96,7 @@ async function offeredLoad(dashboard: string, plain: string, cookies: string[], 
     name: `B5 dashboard at ${rate} req/s offered by ${cookies.length} sessions, p95 vs plain page`,
     target: TARGET_OPEN,
     ratio: round(ratio),
-    ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+    ratio_spread: roundedSpread(spread),
     p50_ms: round(percentile(latA, 50)),
     p95_ms: round(p95),
     baseline_p50_ms: round(percentile(latB, 50)),
@@ -168,7 +168,7 @@ export const b5Dashboard: Benchmark = {
         name: `B5 dashboard (session + room list), ${sessions} sessions in a closed loop, throughput vs plain page`,
         target: TARGET,
         ratio: round(ratio),
-        ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+        ratio_spread: roundedSpread(spread),
         p50_ms: round(percentile(latA, 50)),
         p95_ms: round(p95),
         baseline_p50_ms: round(percentile(latB, 50)),

@@ -5,7 +5,7 @@ import { listRoomsFor } from "../../lib/rooms/room-list";
 import { sharedPglite, sharedPostgres } from "../core/databases";
 import { makeSeed, seedPortalData, type Seed, type Side } from "../core/portal-seed";
 import { interleave, runLoad, type LoadResult } from "../core/load";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
 /** The portal's pool size (lib/portal/runtime.ts): at concurrency 20 requests queue for a connection on both sides. */
@@ -90,7 +90,7 @@ async function measure(
     name: `B6 ${query.label}, c=${concurrency}`,
     target: TARGET,
     ratio: round(ratio),
-    ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+    ratio_spread: roundedSpread(spread),
     p50_ms: round(percentile(allA, 50)),
     p95_ms: round(p95),
     baseline_p50_ms: round(percentile(allB, 50)),

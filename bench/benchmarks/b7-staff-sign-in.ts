@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { registerUser } from "../../lib/matrix/admin-register";
 import { interleave, runLoad, type LoadResult, type Outcome } from "../core/load";
-import { percentile, round, summariseRatios } from "../core/stats";
+import { percentile, round, roundedSpread, summariseRatios } from "../core/stats";
 import { sharedSynapse, type BenchSynapse } from "../core/synapse";
 import type { Benchmark, BenchContext, BenchOptions, MeasuredRow } from "../core/types";
 
@@ -128,7 +128,7 @@ export const b7StaffSignIn: Benchmark = {
         name: `B7 ${count} staff sign-ins, one address, shipped limits vs none`,
         target: TARGET,
         ratio: round(ratio),
-        ratio_spread: { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) },
+        ratio_spread: roundedSpread(spread),
         p50_ms: round(percentile(latA, 50)),
         p95_ms: round(percentile(latA, 95)),
         baseline_p50_ms: round(percentile(latB, 50)),

@@ -33,3 +33,8 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** The spread as the report shows it, rounded like the ratio. */
+export function roundedSpread(spread: RatioSpread): RatioSpread {
+  return { p25: round(spread.p25), p75: round(spread.p75), min: round(spread.min), max: round(spread.max) };
+}
