@@ -1,21 +1,16 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { RoomEvent, type MatrixClient, type MatrixEvent } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBots, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { people } from "../../drizzle/schema";
 import type { AppConfig } from "../../lib/config/load";
-import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
-import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
+import type { DbHandle } from "../../lib/db/client";
 import { createLogger } from "../../lib/log";
 import { createServiceClient } from "../../lib/matrix/service-client";
 import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
-import { freePort } from "../../scripts/stack/ports";
-import { botsConfig, waitFor } from "./setup/bots-harness";
+import { botsConfig, waitFor, startBotsTestDb, type BotsTestDb } from "./setup/bots-harness";
 import { createStartedUser } from "./setup/matrix-users";
 
 function pingBotsConfig(): AppConfig {
@@ -39,8 +34,7 @@ function isReplyTo(event: MatrixEvent, eventId: string): boolean {
 describe("bots: !ping against a real Synapse", () => {
   const config = pingBotsConfig();
   const logger = createLogger("bots", config.logLevel);
-  let dir: string;
-  let embedded: EmbeddedDb;
+  let store: BotsTestDb | undefined;
   let handle: DbHandle;
   let bots: RunningBots | undefined;
   let staff: Awaited<ReturnType<typeof createStartedUser>>;
@@ -48,10 +42,8 @@ describe("bots: !ping against a real Synapse", () => {
   let roomId: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-bots-ping-"));
-    embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
-    handle = openDb(embedded.url);
-    await runMigrations(handle);
+    store = await startBotsTestDb("bots-ping");
+    handle = store.handle;
     bots = await startBots(config, logger, { db: handle.db });
     staff = await createStartedUser({ displayname: "Anna Amt" });
     timeline = recordTimeline(staff.client);
@@ -60,9 +52,7 @@ describe("bots: !ping against a real Synapse", () => {
   afterAll(async () => {
     staff?.client.stopClient();
     await bots?.stop();
-    await handle?.close();
-    await embedded?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await store?.stop();
   });
 
   it("answers GET /health on the appservice port", async () => {

@@ -1,21 +1,16 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startBots, type BotsOptions, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { appserviceTransactions, auditLog, guestLinks, people, rooms, type Person } from "../../drizzle/schema";
 import { hashLinkSecret } from "../../lib/guests/link-secret";
-import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
-import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
+import type { DbHandle } from "../../lib/db/client";
 import { createServiceClient } from "../../lib/matrix/service-client";
 import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { buildCreateRoomBody, powerLevels } from "../../lib/rooms/room-state";
-import { freePort } from "../../scripts/stack/ports";
-import { api, botsConfig, enc, ok, say, stateEvent, timeline, waitFor, type Json } from "./setup/bots-harness";
+import { api, botsConfig, enc, ok, say, stateEvent, timeline, waitFor, type Json, startBotsTestDb, type BotsTestDb } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -66,8 +61,7 @@ function fakeEvent(fields: { type: string; roomId: string; sender: string; conte
 describe("bots as one application service (real Synapse)", () => {
   const config = botsConfig();
   const server = config.matrix.serverName;
-  let dir: string;
-  let embedded: EmbeddedDb;
+  let store: BotsTestDb | undefined;
   let handle: DbHandle;
   let bots: RunningBots | undefined;
   let log = captureLogger("info");
@@ -108,10 +102,8 @@ describe("bots as one application service (real Synapse)", () => {
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-bots-rooms-"));
-    embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
-    handle = openDb(embedded.url);
-    await runMigrations(handle);
+    store = await startBotsTestDb("bots-rooms");
+    handle = store.handle;
     await restartBots();
     [organiser, colleague] = await Promise.all([createTestUser(), createTestUser()]);
     [organiserRow, colleagueRow] = (await handle.db
@@ -128,9 +120,7 @@ describe("bots as one application service (real Synapse)", () => {
 
   afterAll(async () => {
     await bots?.stop();
-    await handle?.close();
-    await embedded?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await store?.stop();
   });
 
   describe("moderator commands", () => {

@@ -1,15 +1,11 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBots, type RunningBots } from "../../bots/main";
 import { captureLogger } from "../../bots/shared/capture-logger";
 import { auditLog, people, rooms, type Person } from "../../drizzle/schema";
 import { directorySpaceMembers, directorySpaces } from "../../drizzle/tables/directory-spaces";
-import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
-import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
+import type { DbHandle } from "../../lib/db/client";
 import { AppError } from "../../lib/errors";
 import { createLogger } from "../../lib/log";
 import { createDirectorySpaceHomeserver } from "../../lib/matrix/directory-space-client";
@@ -19,8 +15,7 @@ import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { isDirectoryMembershipCurrent, removeFromDirectorySpaces, syncDirectoryMembership } from "../../lib/rooms/directory-membership";
 import { CITY_SPACE_KEY, departmentSpaceKey, type DirectorySpaceDeps } from "../../lib/rooms/directory-spaces";
 import { joinOpenRoom, listOpenRoomsFor } from "../../lib/rooms/open-rooms";
-import { freePort } from "../../scripts/stack/ports";
-import { api, botsConfig, enc, hs, waitFor } from "./setup/bots-harness";
+import { api, botsConfig, enc, hs, waitFor, startBotsTestDb, type BotsTestDb } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -33,8 +28,7 @@ describe("department-wide and city-wide rooms (real Synapse)", () => {
   const config = botsConfig();
   const service = createServiceClient(config);
   const log = createLogger("test", "silent");
-  let dir: string;
-  let embedded: EmbeddedDb;
+  let store: BotsTestDb | undefined;
   let handle: DbHandle;
   let bots: RunningBots | undefined;
   let spaces: DirectorySpaceDeps;
@@ -69,10 +63,8 @@ describe("department-wide and city-wide rooms (real Synapse)", () => {
   const joinAs = (user: TestUser, roomId: string) => joinOpenRoom({ db: handle.db, homeserver: spaces.homeserver }, user, roomId);
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-department-rooms-"));
-    embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
-    handle = openDb(embedded.url);
-    await runMigrations(handle);
+    store = await startBotsTestDb("department-rooms");
+    handle = store.handle;
     homeserverCalls = [];
     const counting: typeof fetch = async (input, init) => {
       homeserverCalls.push(`${init?.method ?? "GET"} ${String(input).split("?")[0]!.replace(hs, "")}`);
@@ -112,9 +104,7 @@ describe("department-wide and city-wide rooms (real Synapse)", () => {
   afterAll(async () => {
     console.info(`directory space timings (ms): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])))}`);
     await bots?.stop();
-    await handle?.close();
-    await embedded?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await store?.stop();
   });
 
   it("keeps one invite-only space per department and one for the city, created by the service, with the people in them", async () => {

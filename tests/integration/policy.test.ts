@@ -1,7 +1,4 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBots, type BotsOptions, type RunningBots } from "../../bots/main";
@@ -10,8 +7,7 @@ import { captureLogger } from "../../bots/shared/capture-logger";
 import { auditLog, people, rooms, type Person } from "../../drizzle/schema";
 import { floodRestrictions } from "../../drizzle/tables/policy";
 import type { AppConfig } from "../../lib/config/load";
-import { openDb, runMigrations, type DbHandle } from "../../lib/db/client";
-import { startEmbeddedDb, type EmbeddedDb } from "../../lib/db/embedded-server";
+import type { DbHandle } from "../../lib/db/client";
 import { isAppError } from "../../lib/errors";
 import { createServiceClient } from "../../lib/matrix/service-client";
 import { currentPolicy, readCurrentPolicy, savePolicyByAdmin } from "../../lib/policy/policy-store";
@@ -19,8 +15,7 @@ import { DEFAULT_POLICY, type UsagePolicy } from "../../lib/policy/usage-policy"
 import { createManagedRoom } from "../../lib/rooms/create-room";
 import { createRoomInput } from "../../lib/rooms/create-room-input";
 import { buildCreateRoomBody, powerLevels } from "../../lib/rooms/room-state";
-import { freePort } from "../../scripts/stack/ports";
-import { api, botsConfig, enc, hs, ok, say, stateEvent, timeline, waitFor, type Json } from "./setup/bots-harness";
+import { api, botsConfig, enc, hs, ok, say, stateEvent, timeline, waitFor, type Json, startBotsTestDb, type BotsTestDb } from "./setup/bots-harness";
 import { createTestUser, type TestUser } from "./setup/matrix-users";
 
 /**
@@ -57,8 +52,7 @@ const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...
 
 describe("usage policy from the database, enforced by the policy bot (real Synapse)", () => {
   let config: AppConfig;
-  let dir: string;
-  let embedded: EmbeddedDb;
+  let store: BotsTestDb | undefined;
   let handle: DbHandle;
   let bots: RunningBots | undefined;
   let log = captureLogger("info");
@@ -93,10 +87,8 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
   beforeAll(async () => {
     admin = await createTestUser({ admin: true });
     config = botsConfig({ MATRIX_ADMIN_TOKEN: admin.accessToken });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-policy-"));
-    embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
-    handle = openDb(embedded.url);
-    await runMigrations(handle);
+    store = await startBotsTestDb("policy");
+    handle = store.handle;
     [organiser, colleague] = await Promise.all([createTestUser(), createTestUser()]);
     [adminRow, organiserRow, colleagueRow] = (await handle.db
       .insert(people)
@@ -155,9 +147,7 @@ describe("usage policy from the database, enforced by the policy bot (real Synap
 
   afterAll(async () => {
     await bots?.stop();
-    await handle?.close();
-    await embedded?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await store?.stop();
   });
 
   describe("the policy bot's own user", () => {

@@ -1,7 +1,13 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { inject } from "vitest";
 import { parseRetryAfterMs, withRetry } from "../../../bots/shared/retry";
 import { parseConfig, type AppConfig } from "../../../lib/config/load";
+import { openDb, runMigrations, type DbHandle } from "../../../lib/db/client";
+import { startEmbeddedDb } from "../../../lib/db/embedded-server";
+import { freePort } from "../../../scripts/stack/ports";
 import type { TestUser } from "./matrix-users";
 
 /**
@@ -83,4 +89,26 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export interface BotsTestDb {
+  handle: DbHandle;
+  /** Closes the pool, stops the server and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** The embedded database as `npm start` runs it (PGlite behind its wire server), migrated, in a directory of its own. */
+export async function startBotsTestDb(name: string): Promise<BotsTestDb> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stadtfunk-${name}-`));
+  const embedded = await startEmbeddedDb({ dir: path.join(dir, "db"), port: await freePort() });
+  const handle = openDb(embedded.url);
+  await runMigrations(handle);
+  return {
+    handle,
+    async stop() {
+      await handle.close();
+      await embedded.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
