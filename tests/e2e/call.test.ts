@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +6,7 @@ import { conferenceIdForRoom } from "../../lib/jitsi/conference-id";
 import { launchBrowser } from "./support/browser";
 import { startJitsiStandIn, type JitsiStandIn, type RecordedJitsiCall } from "./support/jitsi-stand-in";
 import { signIn } from "./support/sign-in";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken } from "./support/stack-process";
 
 const SERVER = "stadtfunk.test";
 const FALLBACK = "Die Videokonferenz ist gerade nicht erreichbar – der Chat funktioniert weiter.";
@@ -33,8 +32,7 @@ async function startCallStack(extraEnv: Record<string, string>): Promise<CallSta
     ports,
   );
   const browser = await launchBrowser(standIn.chromiumArgs);
-  const secrets = fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8");
-  const adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(secrets)![1]!;
+  const adminToken = stackAdminToken(dataDir);
   return { standIn, stack, browser, dataDir, hs: env.MATRIX_HOMESERVER_URL!, adminToken };
 }
 

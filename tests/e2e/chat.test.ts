@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { seriousViolations } from "./support/axe";
 import { signIn } from "./support/sign-in";
 import { launchBrowser } from "./support/browser";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken, liftMessageRateLimit } from "./support/stack-process";
 
 const LIVE_MS = 20_000;
 const MEETING = "Baustellenrunde Nord";
@@ -94,16 +94,8 @@ describe("live chat on the room page: two staff in two browsers", () => {
     bernd = await person(browser, stack.portalUrl, "bernd.bauamt");
     anna = await person(browser, stack.portalUrl, "anna.admin");
     // The test sends far more messages per minute than a person would: lift the message rate limit for both.
-    const secrets = fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8");
-    const adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(secrets)![1]!;
-    for (const user of ["@anna.admin:stadtfunk.test", "@bernd.bauamt:stadtfunk.test"]) {
-      const res = await fetch(`${hs}/_synapse/admin/v1/users/${encodeURIComponent(user)}/override_ratelimit`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-        body: JSON.stringify({ messages_per_second: 0, burst_count: 0 }),
-      });
-      expect(res.status).toBe(200);
-    }
+    const adminToken = stackAdminToken(dataDir);
+    await liftMessageRateLimit(hs, adminToken, ["@anna.admin:stadtfunk.test", "@bernd.bauamt:stadtfunk.test"]);
   });
 
   afterAll(async () => {

@@ -1,12 +1,11 @@
 import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { seriousViolations } from "./support/axe";
 import { launchBrowser } from "./support/browser";
 import { browserWhoami, signIn } from "./support/sign-in";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken } from "./support/stack-process";
 
 const ROOM_NAME = "Bauausschuss Bürgerfragen";
 const MODERATOR = "@bernd.bauamt:stadtfunk.test";
@@ -85,7 +84,7 @@ describe("guest lobby: admit and reject (whole stack, browser)", () => {
     stack = await startStack(env, ports);
     browser = await launchBrowser();
     hs = env.MATRIX_HOMESERVER_URL!;
-    adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8"))![1]!;
+    adminToken = stackAdminToken(dataDir);
     db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${ports.pglite}/postgres` });
     await db.connect();
     moderator = await signIn(browser, stack.portalUrl, "bernd.bauamt");

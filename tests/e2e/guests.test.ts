@@ -1,10 +1,9 @@
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { signIn } from "./support/sign-in";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken } from "./support/stack-process";
 
 /** A Berlin wall-clock datetime-local value `days` from now (the meeting lies ahead, so its links are valid). */
 function localInDays(days: number, hour: number): string {
@@ -29,7 +28,7 @@ describe("external guests by invite link (whole stack, browser)", () => {
     stack = await startStack(env, ports);
     browser = await launchBrowser();
     hs = env.MATRIX_HOMESERVER_URL!;
-    adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8"))![1]!;
+    adminToken = stackAdminToken(dataDir);
     staff = await signIn(browser, stack.portalUrl, "anna.admin");
   });
 

@@ -1,11 +1,10 @@
 import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "./support/browser";
 import { browserWhoami, signIn } from "./support/sign-in";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken } from "./support/stack-process";
 
 const SERVER = "stadtfunk.test";
 const DIETER = `@dieter.bauamt:${SERVER}`;
@@ -69,8 +68,7 @@ describe("leavers and back-channel logout", () => {
     browser = await launchBrowser();
     hs = env.MATRIX_HOMESERVER_URL!;
     idp = env.OIDC_ISSUER!;
-    const secrets = fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8");
-    adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(secrets)![1]!;
+    adminToken = stackAdminToken(dataDir);
     db = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${ports.pglite}/postgres` });
     await db.connect();
   });

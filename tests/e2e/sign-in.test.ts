@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { DEMO_PASSWORD } from "../../lib/dev-idp/demo-users";
 import { launchBrowser } from "./support/browser";
 import { browserWhoami, signIn } from "./support/sign-in";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken } from "./support/stack-process";
 
 const SERVER = "stadtfunk.test";
 
@@ -26,8 +26,7 @@ describe("sign-in through the city's SSO, one Matrix identity per person", () =>
     stack = await startStack(env, ports);
     browser = await launchBrowser();
     hs = env.MATRIX_HOMESERVER_URL!;
-    const secrets = fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8");
-    adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(secrets)![1]!;
+    adminToken = stackAdminToken(dataDir);
   });
 
   afterAll(async () => {

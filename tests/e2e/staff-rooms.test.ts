@@ -1,11 +1,10 @@
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { seriousViolations } from "./support/axe";
 import { launchBrowser } from "./support/browser";
 import { signIn } from "./support/sign-in";
-import { makeDataDir, stackEnv, startStack, type RunningStack } from "./support/stack-process";
+import { makeDataDir, stackEnv, startStack, type RunningStack, stackAdminToken, liftMessageRateLimit } from "./support/stack-process";
 
 const TEAM_ROOM = "Bauamt Stadtpark-Planung";
 const MEETING = "Bauausschuss Radweg Nord";
@@ -95,15 +94,8 @@ describe("staff rooms: department rooms, the edit page, retention, usage rules (
     bernd = await signInAccepting("bernd.bauamt");
     [dieter, clara] = await Promise.all([signInAccepting("dieter.bauamt"), signInAccepting("clara.kaemmerei")]);
     // The test chats faster than a person; lift the homeserver's message limit for the two who do.
-    const adminToken = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8"))![1]!;
-    for (const user of ["@bernd.bauamt:stadtfunk.test", "@dieter.bauamt:stadtfunk.test"]) {
-      const res = await fetch(`${env.MATRIX_HOMESERVER_URL}/_synapse/admin/v1/users/${encodeURIComponent(user)}/override_ratelimit`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-        body: JSON.stringify({ messages_per_second: 0, burst_count: 0 }),
-      });
-      expect(res.status).toBe(200);
-    }
+    const adminToken = stackAdminToken(dataDir);
+    await liftMessageRateLimit(env.MATRIX_HOMESERVER_URL!, adminToken, ["@bernd.bauamt:stadtfunk.test", "@dieter.bauamt:stadtfunk.test"]);
   });
 
   afterAll(async () => {

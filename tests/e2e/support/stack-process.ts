@@ -98,3 +98,22 @@ export async function startStack(
 export function makeDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "stadtfunk-e2e-"));
 }
+
+/** The homeserver admin token `npm start` generated into the stack's data dir (demo secrets). */
+export function stackAdminToken(dataDir: string): string {
+  const token = /^MATRIX_ADMIN_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(dataDir, "secrets.env"), "utf8"))?.[1];
+  if (!token) throw new Error(`no MATRIX_ADMIN_TOKEN in ${dataDir}/secrets.env`);
+  return token;
+}
+
+/** Tests chat faster than people do: lifts the homeserver's message rate limit for these users. */
+export async function liftMessageRateLimit(homeserverUrl: string, adminToken: string, userIds: readonly string[]): Promise<void> {
+  for (const user of userIds) {
+    const res = await fetch(`${homeserverUrl}/_synapse/admin/v1/users/${encodeURIComponent(user)}/override_ratelimit`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ messages_per_second: 0, burst_count: 0 }),
+    });
+    if (res.status !== 200) throw new Error(`override_ratelimit for ${user}: HTTP ${res.status}`);
+  }
+}
